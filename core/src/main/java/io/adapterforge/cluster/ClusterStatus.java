@@ -43,7 +43,7 @@ public record ClusterStatus(
     out.append(
         String.format(
             "workers    %d alive, %d cores (%d used), %d running applications%n",
-            view.path("aliveworkers").asInt(),
+            aliveWorkers(),
             view.path("cores").asInt(),
             view.path("coresused").asInt(),
             view.path("activeapps").size()));
@@ -61,6 +61,11 @@ public record ClusterStatus(
               gpus.isArray() && !gpus.isEmpty() ? ", GPUs " + gpus : ""));
     }
     return out.toString();
+  }
+
+  /** Workers the master reports alive; 0 when the master does not answer. */
+  public int aliveWorkers() {
+    return masterView.map(view -> view.path("aliveworkers").asInt()).orElse(0);
   }
 
   /** True when every recorded process runs. */

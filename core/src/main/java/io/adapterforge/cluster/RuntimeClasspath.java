@@ -24,8 +24,13 @@ public final class RuntimeClasspath {
    * out, since application code reaches executors through spark-submit, never through SPARK_HOME.
    */
   public static List<Path> thirdPartyJars() {
+    return thirdPartyJars(System.getProperty("java.class.path"));
+  }
+
+  /** The third-party jars of a classpath string, manifest-only jars expanded. */
+  static List<Path> thirdPartyJars(String classPath) {
     Set<Path> jars = new LinkedHashSet<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+    for (String entry : classPath.split(File.pathSeparator)) {
       if (!entry.isBlank()) {
         collect(Path.of(entry).toAbsolutePath().normalize(), jars);
       }

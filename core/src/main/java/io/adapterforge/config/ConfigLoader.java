@@ -109,6 +109,20 @@ public final class ConfigLoader {
     }
   }
 
+  /** A number or boolean when the text is one (so it renders unquoted), else the text itself. */
+  private static Object scalar(String value) {
+    if (value.equals("true") || value.equals("false")) {
+      return Boolean.valueOf(value);
+    }
+    if (value.matches("-?[0-9]{1,18}")) {
+      return Long.valueOf(value);
+    }
+    if (value.matches("-?[0-9]+\\.[0-9]+([eE][-+]?[0-9]+)?")) {
+      return Double.valueOf(value);
+    }
+    return value;
+  }
+
   /**
    * Parses one {@code key=value}. Values starting with {@code [} or <code>{</code> are HOCON (lists
    * and objects); anything else is taken as a literal string (so {@code local[*]} and {@code
@@ -130,7 +144,7 @@ public final class ConfigLoader {
             .resolve();
       }
       return ConfigFactory.empty(origin)
-          .withValue(key, ConfigValueFactory.fromAnyRef(value, origin));
+          .withValue(key, ConfigValueFactory.fromAnyRef(scalar(value), origin));
     } catch (ConfigException e) {
       throw new InvalidConfigException(key, "Cannot use " + origin + ": " + e.getMessage());
     }

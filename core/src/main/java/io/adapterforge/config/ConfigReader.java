@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
@@ -80,7 +81,8 @@ public final class ConfigReader {
         throw new InvalidConfigException(
             name,
             String.format(
-                "Cannot use %s %s: must be a plain value%s", name, value.render(), origin(value)));
+                "Cannot use %s %s: must be a plain value%s",
+                name, value.render(ConfigRenderOptions.concise()), origin(value)));
       }
       result.put(entry.getKey(), String.valueOf(value.unwrapped()));
     }
@@ -175,7 +177,10 @@ public final class ConfigReader {
       return result;
     } catch (ConfigException.WrongType | ConfigException.BadValue e) {
       throw new InvalidConfigException(
-          key, String.format("Cannot use %s %s: %s%s", key, value.render(), rule, origin(value)));
+          key,
+          String.format(
+              "Cannot use %s %s: %s%s",
+              key, value.render(ConfigRenderOptions.concise()), rule, origin(value)));
     }
   }
 

@@ -173,7 +173,7 @@ final class ClusterCommand implements Runnable {
     @Option(
         names = "--executors",
         paramLabel = "N",
-        description = "Executors to wait for (default: the local cluster's workers).")
+        description = "Executors to wait for (default: the local cluster's alive workers).")
     Integer executors;
 
     @Option(
@@ -190,14 +190,18 @@ final class ClusterCommand implements Runnable {
       String url = master;
       int expected = executors == null ? config.cluster().workers() : executors;
       if (url == null) {
-        url =
+        ClusterStatus status =
             StandaloneCluster.status(config.cluster().dir())
-                .map(s -> s.state().masterUrl())
                 .orElseThrow(
                     () ->
                         new IllegalStateException(
                             "No local cluster is running: start one with 'cluster start' or give"
                                 + " --master"));
+        url = status.state().masterUrl();
+        if (executors == null) {
+          // One executor per registered worker (each offers the cores one executor takes).
+          expected = Math.max(1, status.aliveWorkers());
+        }
       }
       SparkSession.Builder builder =
           SparkSession.builder()

@@ -1,0 +1,220 @@
+package io.adapterforge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path temp;
+
+  @Test
+  void defaultsMatchLocalConf() {
+    AdapterforgeConfig config = ConfigLoader.load(Optional.empty(), List.of());
+
+    assertThat(config.workDir()).isEqualTo(Path.of("./work"));
+    assertThat(config.spark().master()).isEqualTo("local[*]");
+    assertThat(config.spark().appName()).isEqualTo("adapterforge");
+    assertThat(config.spark().conf()).containsExactly(Map.entry("spark.ui.enabled", "false"));
+    assertThat(config.tokenizers().cacheDir())
+        .isEqualTo(Path.of(System.getenv("HOME"), ".cache/adapterforge/tokenizers"));
+    assertThat(config.tokenizers().npm()).isEqualTo("npm");
+    assertThat(config.cluster())
+        .isEqualTo(new ClusterConfig(Path.of("./work/cluster"), 7077, 8080, 2, 1, "2g", 0));
+    assertThat(config.train().lora())
+        .isEqualTo(new LoraConfig(8, 16, 0.05, List.of("q_proj", "k_proj", "v_proj", "o_proj")));
+  }
+
+  @Test
+  void mapsEveryKeyFromAConfFile() throws IOException {
+    Path file = temp.resolve("full.conf");
+    Files.writeString(
+        file,
+        """
+        work-dir = "/data/af"
+        spark {
+          master = "spark://10.0.0.1:7077"
+          app-name = "nightly"
+          conf { "spark.sql.shuffle.partitions" = 64, "spark.ui.enabled" = "true" }
+        }
+        tokenizers { cache-dir = "/cache/tok", npm = "/usr/local/bin/npm" }
+        cluster {
+          dir = "/tmp/cl"
+          master-port = 17077
+          master-web-ui-port = 18080
+          workers = 3
+          cores-per-worker = 2
+          memory-per-worker = "512m"
+          gpus-per-worker = 4
+        }
+        train.lora { rank = 32, alpha = 64.5, dropout = 0, target-modules = [gate_proj, up_proj] }
+        """);
+
+    AdapterforgeConfig config = ConfigLoader.load(Optional.of(file), List.of());
+
+    assertThat(config)
+        .isEqualTo(
+            new AdapterforgeConfig(
+                Path.of("/data/af"),
+                new SparkConfig(
+                    "spark://10.0.0.1:7077",
+                    "nightly",
+                    Map.of("spark.sql.shuffle.partitions", "64", "spark.ui.enabled", "true")),
+                new TokenizersConfig(Path.of("/cache/tok"), "/usr/local/bin/npm"),
+                new ClusterConfig(Path.of("/tmp/cl"), 17077, 18080, 3, 2, "512m", 4),
+                new TrainConfig(new LoraConfig(32, 64.5, 0, List.of("gate_proj", "up_proj")))));
+  }
+
+  @Test
+  void clusterDirFollowsWorkDir() {
+    AdapterforgeConfig config = ConfigLoader.load(Optional.empty(), List.of("work-dir=/srv/af"));
+
+    assertThat(config.cluster().dir()).isEqualTo(Path.of("/srv/af/cluster"));
+  }
+
+  @Test
+  void setOverridesConfFileAndTakesUnquotedStrings() throws IOException {
+    Path file = temp.resolve("a.conf");
+    Files.writeString(file, "train.lora.rank = 4\nspark.master = \"local[2]\"\n");
+
+    AdapterforgeConfig config =
+        ConfigLoader.load(
+            Optional.of(file),
+            List.of(
+                "train.lora.rank=16",
+                "spark.master=local[*]",
+                "tokenizers.npm=/opt/node//bin/npm",
+                "train.lora.target-modules=[q_proj, v_proj]"));
+
+    assertThat(config.train().lora().rank()).isEqualTo(16);
+    assertThat(config.spark().master()).isEqualTo("local[*]");
+    assertThat(config.tokenizers().npm()).isEqualTo("/opt/node//bin/npm");
+    assertThat(config.train().lora().targetModules()).containsExactly("q_proj", "v_proj");
+  }
+
+  @Test
+  void setAcceptsCommaSeparatedList() {
+    AdapterforgeConfig config =
+        ConfigLoader.load(Optional.empty(), List.of("train.lora.target-modules=q_proj,down_proj"));
+
+    assertThat(config.train().lora().targetModules()).containsExactly("q_proj", "down_proj");
+  }
+
+  @Test
+  void rejectsNonPositiveRankNamingKeyValueAndOrigin() {
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), List.of("train.lora.rank=0")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage(
+            "Cannot use train.lora.rank 0: must be positive (set in --set train.lora.rank=0)")
+        .extracting(e -> ((InvalidConfigException) e).key())
+        .isEqualTo("train.lora.rank");
+  }
+
+  @Test
+  void rejectsBadValueInFileNamingFileAndLine() throws IOException {
+    Path file = temp.resolve("bad.conf");
+    Files.writeString(file, "# comment\ncluster {\n  workers = 0\n}\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), List.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("Cannot use cluster.workers 0: must be at least 1 (set in ")
+        .hasMessageContaining("bad.conf: 3");
+  }
+
+  @Test
+  void rejectsWrongTypeNamingTheRule() {
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), List.of("train.lora.rank=eight")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("Cannot use train.lora.rank \"eight\": must be an integer");
+  }
+
+  @Test
+  void rejectsUnknownKeyWithSuggestion() {
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), List.of("train.lora.rnak=4")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage(
+            "Unknown config key train.lora.rnak (set in --set train.lora.rnak=4);"
+                + " did you mean train.lora.rank?")
+        .extracting(e -> ((InvalidConfigException) e).key())
+        .isEqualTo("train.lora.rnak");
+  }
+
+  @Test
+  void rejectsUnknownKeyInFile() throws IOException {
+    Path file = temp.resolve("typo.conf");
+    Files.writeString(file, "sparkk { master = \"local[1]\" }\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), List.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("Unknown config key sparkk.master (set in ")
+        .hasMessageContaining("typo.conf: 1");
+  }
+
+  @Test
+  void acceptsAnySparkPropertyButNotNestedObjects() {
+    AdapterforgeConfig config =
+        ConfigLoader.load(
+            Optional.empty(), List.of("spark.conf={\"spark.executor.memory\": \"8g\"}"));
+    assertThat(config.spark().conf()).containsEntry("spark.executor.memory", "8g");
+
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Optional.empty(), List.of("spark.conf.spark.executor=8g")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith(
+            "Cannot use spark.conf.spark {\"executor\":\"8g\"}: must be a plain value");
+  }
+
+  @Test
+  void rejectsUnknownTargetModule() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(), List.of("train.lora.target-modules=[q_proj, qkv_proj]")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("Cannot use train.lora.target-modules [q_proj, qkv_proj]")
+        .hasMessageContaining("'qkv_proj' is not one of [down_proj, gate_proj");
+  }
+
+  @Test
+  void rejectsMalformedSet() {
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), List.of("train.lora.rank")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("Cannot use --set train.lora.rank: must be key=value, e.g. train.lora.rank=16");
+  }
+
+  @Test
+  void rejectsMissingConfFile() {
+    Path missing = temp.resolve("missing.conf");
+
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(missing), List.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("Cannot read config file " + missing + ": no such file");
+  }
+
+  @Test
+  void rejectsUnparsableConfFile() throws IOException {
+    Path file = temp.resolve("broken.conf");
+    Files.writeString(file, "train { lora { rank = 4 }\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), List.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("Cannot parse config file " + file);
+  }
+
+  @Test
+  void rendersResolvedConfigWithOrigins() {
+    String rendered =
+        ConfigLoader.render(
+            ConfigLoader.resolve(Optional.empty(), List.of("train.lora.rank=12")), true);
+
+    assertThat(rendered).contains("rank=12").contains("--set train.lora.rank=12");
+    assertThat(rendered).contains("master=\"local[*]\"");
+  }
+}

@@ -1,0 +1,120 @@
+package io.adapterforge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.adapterforge.cluster.ClusterProcess;
+import io.adapterforge.cluster.ClusterState;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the real {@code ./adapterforge} launcher script against the freshly built jar. */
+class LauncherIT {
+  private static final Path ROOT = Path.of(System.getProperty("adapterforge.root")).normalize();
+
+  @TempDir Path temp;
+
+  @Test
+  void helpListsCommands() throws Exception {
+    Run run = launch("--help");
+
+    assertThat(run.exitCode).as(run.output).isZero();
+    assertThat(run.output).contains("Commands:", "config", "fetch-tokenizer", "cluster");
+  }
+
+  @Test
+  void badRankExits2NamingTheKey() throws Exception {
+    Run run = launch("config", "show", "--set", "train.lora.rank=0");
+
+    assertThat(run.exitCode).isEqualTo(2);
+    assertThat(run.output).contains("train.lora.rank");
+  }
+
+  @Test
+  void unknownKeyExits2NamingIt() throws Exception {
+    Run run = launch("config", "show", "--set", "train.lora.learning-rate=0.1");
+
+    assertThat(run.exitCode).isEqualTo(2);
+    assertThat(run.output).contains("Unknown config key train.lora.learning-rate");
+  }
+
+  @Test
+  void clusterStartStatusCheckStopLeavesNothingBehind() throws Exception {
+    Path dir = temp.resolve("cluster");
+    String[] conf = {
+      "--set", "cluster.dir=" + dir,
+      "--set", "cluster.master-port=" + freePort(),
+      "--set", "cluster.master-web-ui-port=" + freePort(),
+      "--set", "cluster.memory-per-worker=1g"
+    };
+    List<ClusterProcess> processes = List.of();
+    try {
+      Run start = launch(concat(new String[] {"cluster", "start", "--workers", "1"}, conf));
+      assertThat(start.exitCode).as(start.output).isZero();
+      assertThat(start.output).contains("Cluster ready: 1 workers registered");
+      processes = ClusterState.read(dir).orElseThrow().processes();
+      assertThat(processes).hasSize(2);
+
+      Run status = launch(concat(new String[] {"cluster", "status"}, conf));
+      assertThat(status.exitCode).as(status.output).isZero();
+      assertThat(status.output).contains("workers    1 alive");
+
+      Run check = launch(concat(new String[] {"cluster", "check"}, conf));
+      assertThat(check.exitCode).as(check.output).isZero();
+      assertThat(check.output).contains("4 tasks ran on 1 executors");
+    } finally {
+      Run stop = launch(concat(new String[] {"cluster", "stop"}, conf));
+      assertThat(stop.exitCode).as(stop.output).isZero();
+    }
+    for (ClusterProcess process : processes) {
+      assertThat(ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false))
+          .as("%s (pid %d) is gone", process.role(), process.pid())
+          .isFalse();
+    }
+    Run after = launch(concat(new String[] {"cluster", "status"}, conf));
+    assertThat(after.exitCode).isEqualTo(1);
+  }
+
+  private Run launch(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(ROOT.resolve("adapterforge").toString());
+    command.addAll(List.of(args));
+    Path log = Files.createTempFile(temp, "launcher-", ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(temp.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    // The build that runs this test has just made the jar; never rebuild from inside it.
+    builder.environment().put("ADAPTERFORGE_NO_BUILD", "1");
+    Process process = builder.start();
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("./adapterforge " + String.join(" ", args) + " timed out");
+    }
+    return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] result = new String[a.length + b.length];
+    System.arraycopy(a, 0, result, 0, a.length);
+    System.arraycopy(b, 0, result, a.length, b.length);
+    return result;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private record Run(int exitCode, String output) {}
+}
