@@ -3,25 +3,41 @@ package io.adapterforge.config;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The whole validated configuration of one adapterforge invocation. Immutable and serializable by
  * value (records of strings, numbers and paths), so jobs may pass parts of it to executors.
  *
  * @param workDir root of everything a run writes locally ({@code work-dir}, default {@code ./work})
+ * @param adapters per-adapter overrides by adapter id ({@code adapters.<id>.*})
  */
 public record AdapterforgeConfig(
     Path workDir,
     SparkConfig spark,
     TokenizersConfig tokenizers,
     ClusterConfig cluster,
+    PrepareConfig prepare,
+    Map<String, AdapterConfig> adapters,
     TrainConfig train) {
   public AdapterforgeConfig {
     requireNonNull(workDir, "workDir is null");
     requireNonNull(spark, "spark is null");
     requireNonNull(tokenizers, "tokenizers is null");
     requireNonNull(cluster, "cluster is null");
+    requireNonNull(prepare, "prepare is null");
+    adapters = Map.copyOf(requireNonNull(adapters, "adapters is null"));
     requireNonNull(train, "train is null");
+  }
+
+  /** The system prompt for an adapter's conversations that have none, if any. */
+  public Optional<String> systemPrompt(String adapterId) {
+    AdapterConfig adapter = adapters.get(adapterId);
+    if (adapter != null && adapter.systemPrompt().isPresent()) {
+      return adapter.systemPrompt().filter(p -> !p.isEmpty());
+    }
+    return Optional.of(prepare.systemPrompt()).filter(p -> !p.isEmpty());
   }
 
   static AdapterforgeConfig from(ConfigReader reader) {
@@ -30,6 +46,8 @@ public record AdapterforgeConfig(
         SparkConfig.from(reader),
         TokenizersConfig.from(reader),
         ClusterConfig.from(reader),
+        PrepareConfig.from(reader),
+        AdapterConfig.from(reader),
         TrainConfig.from(reader));
   }
 }

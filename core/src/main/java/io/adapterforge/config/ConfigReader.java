@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
@@ -87,6 +88,27 @@ public final class ConfigReader {
       result.put(entry.getKey(), String.valueOf(value.unwrapped()));
     }
     return result;
+  }
+
+  /**
+   * The names of the direct children of an object, as written (dots inside quoted names kept);
+   * empty when the key is absent. Read each child's values with {@link #childKey}.
+   */
+  public Set<String> childNames(String key) {
+    if (!config.hasPath(key)) {
+      return Set.of();
+    }
+    return new TreeSet<>(read(key, () -> config.getObject(key), "must be an object").keySet());
+  }
+
+  /** The path of {@code child.leaf} under {@code parent}, quoting the child name when needed. */
+  public static String childKey(String parent, String child, String leaf) {
+    return parent + "." + ConfigUtil.joinPath(child) + "." + leaf;
+  }
+
+  /** True when the key is set (to anything but null). */
+  public boolean has(String key) {
+    return config.hasPath(key);
   }
 
   /** Fails on the first key (in sorted order) that was present but never read. */

@@ -28,6 +28,20 @@ class ConfigLoaderTest {
     assertThat(config.tokenizers().npm()).isEqualTo("npm");
     assertThat(config.cluster())
         .isEqualTo(new ClusterConfig(Path.of("./work/cluster"), 7077, 8080, 2, 1, "2g", 0));
+    assertThat(config.prepare())
+        .isEqualTo(
+            new PrepareConfig(
+                "adapter",
+                4096,
+                PrepareConfig.LengthPolicy.REJECT,
+                0,
+                "",
+                "",
+                new PrepareConfig.Clean(true, true, true, true),
+                new PrepareConfig.NearDedup(false, 0.8, 3, 5),
+                new PrepareConfig.Split(0.05, 0.05, 20)));
+    assertThat(config.adapters()).isEmpty();
+    assertThat(config.systemPrompt("any")).isEmpty();
     assertThat(config.train().lora())
         .isEqualTo(new LoraConfig(8, 16, 0.05, List.of("q_proj", "k_proj", "v_proj", "o_proj")));
   }
@@ -54,6 +68,21 @@ class ConfigLoaderTest {
           memory-per-worker = "512m"
           gpus-per-worker = 4
         }
+        prepare {
+          adapter-field = "tenant"
+          max-seq-length = 2048
+          length-policy = truncate
+          partitions = 16
+          chat-template = "llama2-chat"
+          system-prompt = "Be brief."
+          clean { unicode-nfc = false, control-chars = false, line-endings = false, trim = false }
+          dedup.near { enabled = true, threshold = 0.7, shingle-size = 4, hash-tables = 8 }
+          split { validation = 0.1, test = 0.2, min-rows-for-test = 10 }
+        }
+        adapters {
+          support-ru { system-prompt = "Отвечай по-русски." }
+          "legal.de" { system-prompt = "" }
+        }
         train.lora { rank = 32, alpha = 64.5, dropout = 0, target-modules = [gate_proj, up_proj] }
         """);
 
@@ -69,7 +98,67 @@ class ConfigLoaderTest {
                     Map.of("spark.sql.shuffle.partitions", "64", "spark.ui.enabled", "true")),
                 new TokenizersConfig(Path.of("/cache/tok"), "/usr/local/bin/npm"),
                 new ClusterConfig(Path.of("/tmp/cl"), 17077, 18080, 3, 2, "512m", 4),
+                new PrepareConfig(
+                    "tenant",
+                    2048,
+                    PrepareConfig.LengthPolicy.TRUNCATE,
+                    16,
+                    "llama2-chat",
+                    "Be brief.",
+                    new PrepareConfig.Clean(false, false, false, false),
+                    new PrepareConfig.NearDedup(true, 0.7, 4, 8),
+                    new PrepareConfig.Split(0.1, 0.2, 10)),
+                Map.of(
+                    "support-ru",
+                    new AdapterConfig("support-ru", Optional.of("Отвечай по-русски.")),
+                    "legal.de",
+                    new AdapterConfig("legal.de", Optional.of(""))),
                 new TrainConfig(new LoraConfig(32, 64.5, 0, List.of("gate_proj", "up_proj")))));
+  }
+
+  @Test
+  void systemPromptComesFromAdapterThenPrepare() {
+    AdapterforgeConfig config =
+        ConfigLoader.load(
+            Optional.empty(),
+            List.of(
+                "prepare.system-prompt=Default.",
+                "adapters.a1.system-prompt=Own.",
+                "adapters.\"b.2\".system-prompt="));
+
+    assertThat(config.systemPrompt("a1")).contains("Own.");
+    assertThat(config.systemPrompt("b.2")).isEmpty();
+    assertThat(config.systemPrompt("c3")).contains("Default.");
+  }
+
+  @Test
+  void rejectsBadAdapterIdAndUnknownAdapterKey() {
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Optional.empty(), List.of("adapters.Tenant_A.system-prompt=x")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith(
+            "Cannot use adapters.Tenant_A: the adapter id must match [a-z0-9][a-z0-9._-]{0,63}");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Optional.empty(), List.of("adapters.a1.system-promt=x")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("Unknown config key adapters.a1.system-promt");
+  }
+
+  @Test
+  void rejectsUnknownLengthPolicyAndBadSplit() {
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Optional.empty(), List.of("prepare.length-policy=drop")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith(
+            "Cannot use prepare.length-policy drop: must be reject or truncate");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(),
+                    List.of("prepare.split.validation=0.5", "prepare.split.test=0.5")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith(
+            "Cannot use prepare.split.test 0.5: validation + test must leave rows for train");
   }
 
   @Test

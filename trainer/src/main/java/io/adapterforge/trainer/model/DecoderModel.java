@@ -1,0 +1,400 @@
+package io.adapterforge.trainer.model;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import io.adapterforge.trainer.ModelLoadException;
+import io.adapterforge.trainer.safetensors.SafetensorsCheckpoint;
+import io.adapterforge.trainer.safetensors.TensorReader;
+import io.adapterforge.trainer.storage.StorageDirectory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A decoder-only language model loaded from a Hugging Face model folder, computing float32 logits
+ * with the formulas of transformers' modeling code (eager attention).
+ *
+ * <p>Inputs are token ids {@code [batch, seq]} and an attention mask of the same shape (1 for real
+ * tokens, 0 for padding, which the trainer puts on the right). Positions are {@code 0..seq-1} for
+ * every row, as in transformers when no {@code position_ids} are given. A token attends to earlier
+ * non-padding tokens, and on sliding layers only to the last {@code sliding_window} of them.
+ * Outputs at padding positions are computed but meaningless: callers ignore them.
+ *
+ * <p>Weights are held in float32 in a manager the model owns, which is capped after loading so that
+ * no array computed in a forward pass can attach to it; {@link #close()} frees them. Every
+ * intermediate of a forward pass lives in a sub-manager of the input's manager and is freed per
+ * layer; only the result stays, attached to the input's manager. Autograd keeps what backward needs
+ * on its own, so freeing intermediates is safe while a {@code GradientCollector} records.
+ *
+ * <p>Thread-safe: forward passes may run concurrently (each with inputs in its own manager); the
+ * weights are never modified. Adapters are set per {@link Projection}. Closing must not race with
+ * forward passes.
+ */
+public final class DecoderModel implements AutoCloseable {
+  private final ModelConfig config;
+  private final NDManager weights;
+  private final NDArray embeddings;
+  private final List<DecoderLayer> layers;
+  private final RmsNorm finalNorm;
+  private final Projection lmHead;
+  private final Map<AttentionType, RotaryEmbedding> rotary;
+  private final List<Projection> projections;
+
+  private DecoderModel(
+      ModelConfig config,
+      NDManager weights,
+      NDArray embeddings,
+      List<DecoderLayer> layers,
+      RmsNorm finalNorm,
+      Projection lmHead) {
+    this.config = config;
+    this.weights = weights;
+    this.embeddings = embeddings;
+    this.layers = List.copyOf(layers);
+    this.finalNorm = finalNorm;
+    this.lmHead = lmHead;
+    this.rotary = new EnumMap<>(AttentionType.class);
+    for (AttentionType type : AttentionType.values()) {
+      rotary.put(type, new RotaryEmbedding(config.rope(type).inverseFrequencies(config.headDim())));
+    }
+    List<Projection> all = new ArrayList<>();
+    layers.forEach(layer -> all.addAll(layer.projections()));
+    this.projections = Collections.unmodifiableList(all);
+  }
+
+  /** Loads a local model folder; weights go into a sub-manager of {@code manager}. */
+  public static DecoderModel load(Path directory, NDManager manager) {
+    return load(StorageDirectory.local(directory), manager);
+  }
+
+  /**
+   * Loads {@code config.json} and the weights ({@code model.safetensors} or the sharded index) of a
+   * model folder; weights go into a sub-manager of {@code manager}, on its device.
+   *
+   * @throws ModelLoadException naming the file and tensor or field when the folder cannot be
+   *     loaded: unsupported architecture, missing tensor, shape that disagrees with the config
+   */
+  public static DecoderModel load(StorageDirectory directory, NDManager manager) {
+    ModelConfig config = ModelConfig.load(directory);
+    try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(directory)) {
+      return load(config, checkpoint, manager);
+    }
+  }
+
+  /** Builds a model from a config and tensors under Hugging Face names. */
+  public static DecoderModel load(ModelConfig config, TensorReader tensors, NDManager manager) {
+    requireNonNull(config, "config is null");
+    requireNonNull(tensors, "tensors is null");
+    requireNonNull(manager, "manager is null");
+    NDManager weights = manager.newSubManager();
+    try {
+      DecoderModel model = new WeightLoader(config, tensors, weights).build();
+      // From here on, attaching anything to the weights manager is a bug (an op whose first
+      // operand was a weight): capping turns that leak into an immediate error.
+      weights.cap();
+      return model;
+    } catch (RuntimeException e) {
+      weights.close();
+      throw e;
+    }
+  }
+
+  /** The architecture. */
+  public ModelConfig config() {
+    return config;
+  }
+
+  /**
+   * The projections of every layer in order (q, k, v, o, gate, up, down per layer): where adapters
+   * attach. The LM head is not among them.
+   */
+  public List<Projection> projections() {
+    return projections;
+  }
+
+  /** The projection of a layer by module name ({@code q_proj}, …, {@code down_proj}). */
+  public Projection projection(int layer, String module) {
+    if (layer < 0 || layer >= layers.size()) {
+      throw new IllegalArgumentException(
+          "Cannot use layer " + layer + ": the model has " + layers.size() + " layers");
+    }
+    return layers.get(layer).projections().stream()
+        .filter(projection -> projection.module().equals(module))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("Cannot find projection '" + module + "'"));
+  }
+
+  /**
+   * Logits {@code [batch, seq, vocab]} in float32, attached to {@code inputIds}' manager.
+   *
+   * @param inputIds token ids {@code [batch, seq]}, INT64 or INT32, each in {@code [0, vocab_size)}
+   * @param attentionMask {@code [batch, seq]}, nonzero for real tokens; null means no padding
+   * @throws IllegalArgumentException if the shapes, types or ids are invalid
+   */
+  public NDArray logits(NDArray inputIds, NDArray attentionMask) {
+    return run(inputIds, attentionMask, true);
+  }
+
+  /**
+   * The final hidden states {@code [batch, seq, hidden]} (after the last norm, before the LM head),
+   * attached to {@code inputIds}' manager. Arguments as for {@link #logits}.
+   */
+  public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask) {
+    return run(inputIds, attentionMask, false);
+  }
+
+  private NDArray run(NDArray inputIds, NDArray attentionMask, boolean withHead) {
+    requireNonNull(inputIds, "inputIds is null");
+    NDManager caller = inputIds.getManager();
+    Shape shape = validate(inputIds, attentionMask);
+    int batch = (int) shape.get(0);
+    int seq = (int) shape.get(1);
+    try (NDManager scope = caller.newSubManager()) {
+      Map<AttentionType, NDArray> masks = masks(scope, attentionMask, batch, seq);
+      Map<AttentionType, NDArray[]> tables = new EnumMap<>(AttentionType.class);
+      for (AttentionType type : masks.keySet()) {
+        tables.put(type, rotary.get(type).tables(scope, seq));
+      }
+      NDArray hidden =
+          inputIds
+              .getNDArrayInternal()
+              .embedding(inputIds, embeddings, SparseFormat.DENSE)
+              .singletonOrThrow();
+      hidden.attach(scope);
+      if (config.embeddingScale() != 1f) {
+        hidden = hidden.mul(config.embeddingScale());
+      }
+      for (DecoderLayer layer : layers) {
+        // Each layer's intermediates die with its scope; only its output moves on.
+        try (NDManager layerScope = scope.newSubManager()) {
+          hidden.attach(layerScope);
+          NDArray[] table = tables.get(layer.attentionType());
+          NDArray next = layer.apply(hidden, masks.get(layer.attentionType()), table[0], table[1]);
+          next.attach(scope);
+          hidden = next;
+        }
+      }
+      NDArray result = finalNorm.apply(hidden);
+      if (withHead) {
+        result = lmHead.apply(result);
+        if (config.finalLogitSoftcapping().isPresent()) {
+          float cap = (float) config.finalLogitSoftcapping().getAsDouble();
+          result = result.div(cap).tanh().mul(cap);
+        }
+      }
+      result.attach(caller);
+      return result;
+    }
+  }
+
+  private Shape validate(NDArray inputIds, NDArray attentionMask) {
+    Shape shape = inputIds.getShape();
+    if (shape.dimension() != 2 || shape.get(0) == 0 || shape.get(1) == 0) {
+      throw new IllegalArgumentException(
+          "Cannot use input_ids of shape " + shape + ": must be [batch, seq], both nonzero");
+    }
+    DataType type = inputIds.getDataType();
+    if (type != DataType.INT64 && type != DataType.INT32) {
+      throw new IllegalArgumentException(
+          "Cannot use input_ids of type " + type + ": must be INT64 or INT32");
+    }
+    if (attentionMask != null && !attentionMask.getShape().equals(shape)) {
+      throw new IllegalArgumentException(
+          "Cannot use an attention mask of shape "
+              + attentionMask.getShape()
+              + " with input_ids of shape "
+              + shape);
+    }
+    try (NDManager scratch = inputIds.getManager().newSubManager()) {
+      NDArray ids = inputIds.toType(DataType.INT64, true);
+      ids.attach(scratch);
+      long min = ids.min().getLong();
+      long max = ids.max().getLong();
+      if (min < 0 || max >= config.vocabSize()) {
+        throw new IllegalArgumentException(
+            String.format(
+                "Cannot use input_ids with values in [%d, %d]: vocab_size is %d",
+                min, max, config.vocabSize()));
+      }
+    }
+    return shape;
+  }
+
+  /**
+   * Additive masks {@code [batch, 1, 1, seq, seq]} per attention type present: 0 where query q may
+   * attend key k (k ≤ q, k not padding, and on sliding layers k > q - window), otherwise the most
+   * negative float, as transformers' masks are. Fully masked rows (padding past a window) then give
+   * a uniform distribution rather than NaN, so no NaN reaches the real tokens.
+   */
+  private Map<AttentionType, NDArray> masks(
+      NDManager scope, NDArray attentionMask, int batch, int seq) {
+    NDArray positions = scope.arange(0, seq, 1, DataType.INT64);
+    NDArray queries = positions.reshape(seq, 1);
+    NDArray keys = positions.reshape(1, seq);
+    NDArray causal = keys.lte(queries);
+    NDArray keep;
+    if (attentionMask == null) {
+      keep = scope.ones(new Shape(batch, 1, 1, 1, seq), DataType.BOOLEAN);
+    } else {
+      keep = attentionMask.neq(0);
+      keep.attach(scope);
+      keep = keep.reshape(batch, 1, 1, 1, seq);
+    }
+    Map<AttentionType, NDArray> masks = new EnumMap<>(AttentionType.class);
+    for (DecoderLayer layer : layers) {
+      AttentionType type = layer.attentionType();
+      if (masks.containsKey(type)) {
+        continue;
+      }
+      NDArray allowed = causal;
+      if (type == AttentionType.SLIDING_ATTENTION) {
+        allowed = allowed.logicalAnd(keys.gt(queries.sub(config.slidingWindow())));
+      }
+      NDArray additive =
+          allowed
+              .reshape(1, 1, 1, seq, seq)
+              .logicalAnd(keep)
+              .toType(DataType.FLOAT32, false)
+              .sub(1f)
+              .mul(Float.MAX_VALUE);
+      masks.put(type, additive);
+    }
+    return masks;
+  }
+
+  /** Frees the weights. */
+  @Override
+  public void close() {
+    weights.close();
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "DecoderModel[%s, %d layers, hidden %d, vocab %d]",
+        config.modelType().configName(),
+        config.numHiddenLayers(),
+        config.hiddenSize(),
+        config.vocabSize());
+  }
+
+  /** Reads the tensors of a model under their Hugging Face names and checks their shapes. */
+  private static final class WeightLoader {
+    private final ModelConfig config;
+    private final TensorReader tensors;
+    private final NDManager weights;
+
+    WeightLoader(ModelConfig config, TensorReader tensors, NDManager weights) {
+      this.config = config;
+      this.tensors = tensors;
+      this.weights = weights;
+    }
+
+    DecoderModel build() {
+      long hidden = config.hiddenSize();
+      NDArray embeddings =
+          tensor("model.embed_tokens.weight", new Shape(config.vocabSize(), hidden));
+      List<DecoderLayer> layers = new ArrayList<>();
+      for (int i = 0; i < config.numHiddenLayers(); i++) {
+        layers.add(layer(i));
+      }
+      RmsNorm finalNorm = norm("model.norm.weight", hidden);
+      Projection lmHead =
+          config.tieWordEmbeddings()
+              ? new Projection("lm_head", embeddings, null)
+              : projection("lm_head", config.vocabSize(), hidden, false);
+      return new DecoderModel(config, weights, embeddings, layers, finalNorm, lmHead);
+    }
+
+    private DecoderLayer layer(int index) {
+      String prefix = "model.layers." + index + ".";
+      long hidden = config.hiddenSize();
+      long queryWidth = (long) config.numAttentionHeads() * config.headDim();
+      long kvWidth = (long) config.numKeyValueHeads() * config.headDim();
+      long inner = config.intermediateSize();
+      Projection q = projection(prefix + "self_attn.q_proj", queryWidth, hidden, config.qkvBias());
+      Projection k = projection(prefix + "self_attn.k_proj", kvWidth, hidden, config.qkvBias());
+      Projection v = projection(prefix + "self_attn.v_proj", kvWidth, hidden, config.qkvBias());
+      Projection o =
+          projection(prefix + "self_attn.o_proj", hidden, queryWidth, config.outputBias());
+      Projection gate = projection(prefix + "mlp.gate_proj", inner, hidden, config.mlpBias());
+      Projection up = projection(prefix + "mlp.up_proj", inner, hidden, config.mlpBias());
+      Projection down = projection(prefix + "mlp.down_proj", hidden, inner, config.mlpBias());
+      boolean qkNorm = config.modelType().hasQueryKeyNorm();
+      Attention attention =
+          new Attention(
+              q,
+              k,
+              v,
+              o,
+              qkNorm ? norm(prefix + "self_attn.q_norm.weight", config.headDim()) : null,
+              qkNorm ? norm(prefix + "self_attn.k_norm.weight", config.headDim()) : null,
+              config);
+      boolean gemma = config.modelType().isGemmaBlock();
+      return new DecoderLayer(
+          index,
+          config.layerTypes().get(index),
+          norm(prefix + "input_layernorm.weight", hidden),
+          attention,
+          norm(prefix + "post_attention_layernorm.weight", hidden),
+          gemma ? norm(prefix + "pre_feedforward_layernorm.weight", hidden) : null,
+          new FeedForward(gate, up, down, config.hiddenActivation()),
+          gemma ? norm(prefix + "post_feedforward_layernorm.weight", hidden) : null,
+          List.of(q, k, v, o, gate, up, down));
+    }
+
+    private Projection projection(String name, long out, long in, boolean bias) {
+      return new Projection(
+          name,
+          tensor(name + ".weight", new Shape(out, in)),
+          bias ? tensor(name + ".bias", new Shape(out)) : null);
+    }
+
+    private RmsNorm norm(String name, long dim) {
+      NDArray weight = tensor(name, new Shape(dim));
+      if (config.modelType().isGemmaBlock()) {
+        NDArray scale = weight.add(1f);
+        weight.close();
+        weight = scale;
+      }
+      return new RmsNorm(weight, config.rmsNormEps());
+    }
+
+    private NDArray tensor(String name, Shape expected) {
+      if (tensors.info(name).isEmpty()) {
+        throw new ModelLoadException(
+            String.format(
+                "Cannot load %s model: tensor '%s' is missing from %s",
+                config.modelType().configName(), name, tensors.locationOf(name)));
+      }
+      Shape actual = tensors.info(name).get().shape();
+      if (!actual.equals(expected)) {
+        throw new ModelLoadException(
+            String.format(
+                "Cannot load %s model: tensor '%s' in %s has shape %s, but config.json"
+                    + " (hidden_size %d, num_attention_heads %d, num_key_value_heads %d, head_dim"
+                    + " %d, intermediate_size %d, vocab_size %d) implies %s",
+                config.modelType().configName(),
+                name,
+                tensors.locationOf(name),
+                actual,
+                config.hiddenSize(),
+                config.numAttentionHeads(),
+                config.numKeyValueHeads(),
+                config.headDim(),
+                config.intermediateSize(),
+                config.vocabSize(),
+                expected));
+      }
+      return tensors.read(name, weights, DataType.FLOAT32);
+    }
+  }
+}
