@@ -1,0 +1,135 @@
+package io.adapterforge.preprocessing.encode;
+
+import static java.util.Objects.requireNonNull;
+
+import io.adapterforge.config.InvalidConfigException;
+import io.adapterforge.config.PrepareConfig;
+import io.adapterforge.config.PrepareConfig.LengthPolicy;
+import io.adapterforge.preprocessing.template.ChatTemplates;
+import io.adapterforge.preprocessing.template.TemplateLimits;
+import io.adapterforge.preprocessing.template.TokenizerChatTemplate;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Everything executors need to encode conversations, serializable: the tokenizer (its JSON bytes
+ * broadcast once, loaded once per executor JVM), the compiled chat template with its special
+ * tokens, the special token set for masking, the length policy and the system prompts.
+ *
+ * @param tokenizerJson broadcast bytes of tokenizer.json
+ * @param tokenizerFingerprint sha256 of those bytes
+ * @param template the chat template and the tokenizer's special tokens
+ * @param templateFingerprint sha256 of the template source
+ * @param special the special tokens, for the masker
+ * @param maxSeqLength {@code prepare.max-seq-length}
+ * @param lengthPolicy {@code prepare.length-policy}
+ * @param systemPrompts per adapter id, the system prompt to add when a conversation has none
+ * @param defaultSystemPrompt for adapters not in {@code systemPrompts}; null for none
+ */
+public record EncodingSpec(
+    Broadcast<byte[]> tokenizerJson,
+    String tokenizerFingerprint,
+    TokenizerChatTemplate template,
+    String templateFingerprint,
+    SpecialTokenSet special,
+    int maxSeqLength,
+    LengthPolicy lengthPolicy,
+    Map<String, String> systemPrompts,
+    String defaultSystemPrompt)
+    implements Serializable {
+  public EncodingSpec {
+    requireNonNull(tokenizerJson, "tokenizerJson is null");
+    requireNonNull(tokenizerFingerprint, "tokenizerFingerprint is null");
+    requireNonNull(template, "template is null");
+    requireNonNull(templateFingerprint, "templateFingerprint is null");
+    requireNonNull(special, "special is null");
+    requireNonNull(lengthPolicy, "lengthPolicy is null");
+    systemPrompts = Map.copyOf(requireNonNull(systemPrompts, "systemPrompts is null"));
+  }
+
+  /**
+   * Builds the spec on the driver from a tokenizer folder (tokenizer.json and
+   * tokenizer_config.json). The template is {@code prepare.chat-template} when set (a file, or the
+   * built-in {@code llama2-chat}), else the folder's own.
+   *
+   * @param systemPrompts per adapter id, from {@code adapters.<id>.system-prompt}
+   */
+  public static EncodingSpec create(
+      JavaSparkContext spark,
+      Path tokenizerDir,
+      PrepareConfig config,
+      Map<String, String> systemPrompts) {
+    Path tokenizerFile = tokenizerDir.resolve("tokenizer.json");
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(tokenizerFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot read tokenizer " + tokenizerFile + ": " + e.getMessage(), e);
+    }
+    SpecialTokenSet special;
+    try {
+      special = SpecialTokenSet.read(new ByteArrayInputStream(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot parse " + tokenizerFile + ": " + e.getMessage(), e);
+    }
+    String source = templateSource(tokenizerDir, config.chatTemplate());
+    TokenizerChatTemplate template =
+        ChatTemplates.withTemplate(tokenizerDir, source, TemplateLimits.DEFAULT);
+    return new EncodingSpec(
+        spark.broadcast(bytes),
+        Fingerprints.sha256(bytes),
+        template,
+        Fingerprints.sha256(source.getBytes(StandardCharsets.UTF_8)),
+        special,
+        config.maxSeqLength(),
+        config.lengthPolicy(),
+        systemPrompts,
+        config.systemPrompt().isEmpty() ? null : config.systemPrompt());
+  }
+
+  /** The chat template source the prepare stage uses for this tokenizer and setting. */
+  public static String templateSource(Path tokenizerDir, String chatTemplate) {
+    if (chatTemplate.isEmpty()) {
+      return ChatTemplates.readTemplateSource(tokenizerDir);
+    }
+    if (chatTemplate.equals("llama2-chat")) {
+      return ChatTemplates.llama2ChatSource();
+    }
+    Path file = Path.of(chatTemplate);
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new InvalidConfigException(
+          "prepare.chat-template",
+          "Cannot use prepare.chat-template "
+              + chatTemplate
+              + ": not a readable file nor the built-in llama2-chat ("
+              + e.getMessage()
+              + ")");
+    }
+  }
+
+  /** The system prompt for an adapter's conversations, or null. */
+  public String systemPrompt(String adapterId) {
+    return systemPrompts.getOrDefault(adapterId, defaultSystemPrompt);
+  }
+
+  /** An encoder on this executor's shared tokenizer. */
+  public ConversationEncoder newEncoder() {
+    return new ConversationEncoder(
+        TokenizerCache.get(tokenizerFingerprint, tokenizerJson::value),
+        template,
+        special,
+        maxSeqLength,
+        lengthPolicy);
+  }
+}

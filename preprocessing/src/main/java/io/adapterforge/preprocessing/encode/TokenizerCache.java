@@ -1,0 +1,68 @@
+package io.adapterforge.preprocessing.encode;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * One DJL tokenizer per executor JVM and tokenizer fingerprint, shared by all tasks (DJL's
+ * tokenizer is thread-safe for encoding). Built with truncation, padding and added special tokens
+ * off. Tokenizers live until the JVM exits, when a shutdown hook closes them.
+ */
+public final class TokenizerCache {
+  private static final Map<String, HuggingFaceTokenizer> TOKENIZERS = new ConcurrentHashMap<>();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> TOKENIZERS.values().forEach(HuggingFaceTokenizer::close)));
+  }
+
+  private TokenizerCache() {}
+
+  /**
+   * The tokenizer with this fingerprint, loaded from {@code tokenizerJson} the first time.
+   *
+   * @param fingerprint sha256 of the tokenizer.json bytes
+   * @param tokenizerJson supplies the bytes (e.g. from a broadcast) when not yet loaded
+   */
+  public static HuggingFaceTokenizer get(String fingerprint, Supplier<byte[]> tokenizerJson) {
+    return TOKENIZERS.computeIfAbsent(fingerprint, key -> load(key, tokenizerJson.get()));
+  }
+
+  /** Loads a tokenizer from a folder or tokenizer.json file with the project's settings. */
+  public static HuggingFaceTokenizer load(Path tokenizer) {
+    try {
+      return HuggingFaceTokenizer.builder()
+          .optTokenizerPath(tokenizer)
+          .optTruncation(false)
+          .optPadding(false)
+          .optAddSpecialTokens(false)
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot load tokenizer " + tokenizer + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static HuggingFaceTokenizer load(String fingerprint, byte[] bytes) {
+    try {
+      Path dir =
+          Files.createTempDirectory("adapterforge-tokenizer-" + fingerprint.substring(0, 12));
+      Path file = dir.resolve("tokenizer.json");
+      Files.write(file, bytes);
+      HuggingFaceTokenizer tokenizer = load(file);
+      Files.delete(file);
+      Files.delete(dir);
+      return tokenizer;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot stage tokenizer " + fingerprint + ": " + e.getMessage(), e);
+    }
+  }
+}
