@@ -14,7 +14,7 @@ import java.util.Locale;
  *     {@code adapter}); rows without it take the folder under the input root
  * @param maxSeqLength tokens per example ({@code prepare.max-seq-length}, default 4096)
  * @param lengthPolicy what happens to longer rows ({@code prepare.length-policy}, default reject)
- * @param partitions partitions for rendering and tokenization, 0 = twice the default parallelism
+ * @param partitions partitions for rendering and tokenization, 0 = those of the dedup shuffle
  *     ({@code prepare.partitions})
  * @param chatTemplate a template file or built-in name used when the tokenizer has none; empty =
  *     the tokenizer's own ({@code prepare.chat-template})

@@ -22,7 +22,10 @@ class ConfigLoaderTest {
     assertThat(config.workDir()).isEqualTo(Path.of("./work"));
     assertThat(config.spark().master()).isEqualTo("local[*]");
     assertThat(config.spark().appName()).isEqualTo("adapterforge");
-    assertThat(config.spark().conf()).containsExactly(Map.entry("spark.ui.enabled", "false"));
+    assertThat(config.spark().conf())
+        .containsOnly(
+            Map.entry("spark.ui.enabled", "false"),
+            Map.entry("spark.sql.shuffle.partitions", "16"));
     assertThat(config.tokenizers().cacheDir())
         .isEqualTo(Path.of(System.getenv("HOME"), ".cache/adapterforge/tokenizers"));
     assertThat(config.tokenizers().npm()).isEqualTo("npm");

@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       ConfigCommand.class,
       FetchTokenizerCommand.class,
+      PrepareCommand.class,
       ClusterCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 ok, 2 bad usage or configuration, 1 failure at run time."})

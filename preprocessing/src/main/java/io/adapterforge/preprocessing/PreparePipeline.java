@@ -13,6 +13,7 @@ import io.adapterforge.preprocessing.encode.EncodeFunction;
 import io.adapterforge.preprocessing.encode.EncodingSpec;
 import io.adapterforge.preprocessing.parse.NormalizeFunction;
 import io.adapterforge.preprocessing.parse.ParseFunction;
+import io.adapterforge.preprocessing.split.Splitter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -27,14 +28,23 @@ import org.apache.spark.sql.types.StructType;
  * {@code blank} rows are there to be counted. No row is ever dropped, so the report's books balance
  * by construction and a test can check them against the input. Pure: no I/O, no collect.
  *
- * <p>Steps: parse (row-level Java), clean (Spark SQL expressions), normalize and hash (Java), exact
- * and near dedup, split (SQL), then render, tokenize and mask (Java, one tokenizer per executor)
- * after a repartition that balances the work.
+ * <p>Two steps, so that a job can persist the expensive one: {@link #encode} parses (row-level
+ * Java), cleans (Spark SQL expressions), normalizes and hashes (Java), marks duplicates (one
+ * shuffle, by adapter and example id, which also spreads the rows evenly), assigns splits by slice
+ * and renders, tokenizes and masks (Java, one tokenizer per executor JVM); {@link #finish} moves
+ * one row to test in adapters that have none (a tiny aggregate, broadcast back). {@link #apply}
+ * does both.
  */
 public final class PreparePipeline {
   private PreparePipeline() {}
 
+  /** Both steps, for callers that do not persist in between. */
   public static Dataset<Row> apply(Dataset<Row> lines, PrepareConfig config, EncodingSpec spec) {
+    return finish(encode(lines, config, spec), config);
+  }
+
+  /** The expensive step: everything but the per-adapter test-row promotion. */
+  public static Dataset<Row> encode(Dataset<Row> lines, PrepareConfig config, EncodingSpec spec) {
     Dataset<Row> parsed =
         lines.mapPartitions(
             new ParseFunction(config.adapterField()), Encoders.row(PrepareColumns.PARSED));
@@ -47,20 +57,23 @@ public final class PreparePipeline {
             .schema()
             .add(PreparedLayout.CONVERSATION, DataTypes.StringType, true)
             .add(PreparedLayout.EXAMPLE_ID, DataTypes.StringType, true);
+    // The conversation JSON now holds the messages: drop the structured copy before shuffling.
     Dataset<Row> normalized =
-        cleaned.mapPartitions(new NormalizeFunction(), Encoders.row(normalizedSchema));
+        cleaned
+            .mapPartitions(new NormalizeFunction(), Encoders.row(normalizedSchema))
+            .drop(PrepareColumns.MESSAGES, PrepareColumns.TOOLS, PrepareColumns.FORMAT);
     Dataset<Row> deduplicated =
         Deduplication.near(Deduplication.exact(normalized), config.nearDedup());
-    Dataset<Row> split =
-        io.adapterforge.preprocessing.split.Splitter.assign(deduplicated, config.split());
-    int partitions =
-        config.partitions() > 0
-            ? config.partitions()
-            : 2 * lines.sparkSession().sparkContext().defaultParallelism();
-    // Spread rows by their source position, which is unique and stable, so encoding work is
-    // balanced whatever the adapters' sizes.
-    Dataset<Row> balanced = split.repartition(partitions, xxhash64(col(SOURCE), col(LINE)));
-    return balanced.mapPartitions(
+    Dataset<Row> split = Splitter.assign(deduplicated, config.split());
+    if (config.partitions() > 0) {
+      split = split.repartition(config.partitions(), xxhash64(col(SOURCE), col(LINE)));
+    }
+    return split.mapPartitions(
         new EncodeFunction(spec), Encoders.row(EncodeFunction.outputSchema(split.schema())));
+  }
+
+  /** The light step: test-row promotion; run it on the persisted output of {@link #encode}. */
+  public static Dataset<Row> finish(Dataset<Row> encoded, PrepareConfig config) {
+    return Splitter.promoteTestRows(encoded, config.split());
   }
 }

@@ -1,8 +1,11 @@
 package io.adapterforge.preprocessing.clean;
 
-import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.replace;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.translate;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.udf;
 
 import io.adapterforge.config.PrepareConfig;
@@ -14,22 +17,25 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * The cleaning of each message's content, in this order: line endings (CR LF and CR → LF), control
  * characters other than LF and TAB removed, Unicode NFC, surrounding whitespace trimmed (Unicode
- * whitespace, as Python's {@code str.strip()}). All but NFC are built-in SQL expressions; Spark SQL
- * has no Unicode normalization, so NFC is a Java UDF and runs on the CPU.
+ * whitespace, as Python's {@code str.strip()}). All but NFC are built-in SQL expressions with code
+ * generation ({@code replace}, {@code translate}, {@code trim}); Spark SQL has no Unicode
+ * normalization, so NFC is a Java UDF and runs on the CPU.
  */
 public final class Cleaning {
-  // C0 and C1 controls and DEL, except \t (0x09) and \n (0x0A).
-  static final String CONTROL_CHARS = "[\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]";
-  // Python's str.isspace() set: ASCII whitespace, the separators, NEL and the Unicode spaces.
-  private static final String SPACE =
-      "[\\t\\n\\x0B\\f\\r\\x1C-\\x1F\\x20\\x85\\xA0\\x{1680}\\x{2000}-\\x{200A}"
-          + "\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]";
-  static final String SURROUNDING_SPACE = "^" + SPACE + "+|" + SPACE + "+$";
+  /**
+   * C0 and C1 controls and DEL, except TAB (0x09) and LF (0x0A): what {@code translate} deletes.
+   */
+  static final String CONTROL_CHARS = controlChars();
+
+  /** Python's {@code str.isspace()} set (see {@link PythonWhitespace}), for {@code trim}. */
+  static final String PYTHON_SPACES = pythonSpaces();
 
   private static final UserDefinedFunction NFC =
       udf(
               (String text) ->
-                  text == null ? null : Normalizer.normalize(text, Normalizer.Form.NFC),
+                  text == null || Normalizer.isNormalized(text, Normalizer.Form.NFC)
+                      ? text
+                      : Normalizer.normalize(text, Normalizer.Form.NFC),
               DataTypes.StringType)
           .withName("unicode_nfc");
 
@@ -39,18 +45,38 @@ public final class Cleaning {
   public static Column content(Column content, PrepareConfig.Clean config) {
     Column result = content;
     if (config.lineEndings()) {
-      result = regexp_replace(result, "\r\n?", "\n");
+      result = translate(replace(result, lit("\r\n"), lit("\n")), "\r", "\n");
     }
     if (config.controlChars()) {
-      result = regexp_replace(result, CONTROL_CHARS, "");
+      result = translate(result, CONTROL_CHARS, "");
     }
     if (config.unicodeNfc()) {
       result = NFC.apply(result);
     }
     if (config.trim()) {
-      result = regexp_replace(result, SURROUNDING_SPACE, "");
+      result = trim(result, PYTHON_SPACES);
     }
     return result;
+  }
+
+  private static String controlChars() {
+    StringBuilder chars = new StringBuilder();
+    for (int c = 0; c <= 0x9F; c++) {
+      if ((c < 0x20 && c != '\t' && c != '\n') || c >= 0x7F) {
+        chars.append((char) c);
+      }
+    }
+    return chars.toString();
+  }
+
+  private static String pythonSpaces() {
+    StringBuilder chars = new StringBuilder();
+    for (int c = 0; c <= 0x3000; c++) {
+      if (PythonWhitespace.isSpace(c)) {
+        chars.append((char) c);
+      }
+    }
+    return chars.toString();
   }
 
   /** The messages column with every message's content cleaned. */

@@ -26,14 +26,16 @@ import java.util.Set;
  * Encodes one normalized conversation: renders it with the chat template, tokenizes the text, finds
  * each assistant message in it, masks and applies the length policy.
  *
- * <p>Finding assistant messages: for assistant message i the template is also rendered on the
- * messages before it with the generation prompt; when the full text starts with that prefix the
- * message's content is searched from the prefix's end (so a reply quoted in an earlier user message
- * is never mistaken for the reply), else from the end of the previous assistant message. The
- * content is searched as written, then as templates commonly rewrite it (see {@link #locate}). An
- * assistant message with tool calls is trained from the end of its prefix to the end of what the
- * template wrote for it (nothing, when the template ignores tool calls). A message with content
- * that the template does not write verbatim is a {@code TEMPLATE_ERROR}.
+ * <p>Finding assistant messages: every message's content is looked up in order in the rendered
+ * text, each search starting where the previous message ended. When all earlier messages were found
+ * and the reply occurs exactly once after that point, that is the reply. Otherwise (a message the
+ * template rewrote, a reply quoted elsewhere, a tool call) the template is also rendered on the
+ * messages before it with the generation prompt, and the reply is searched after that prefix, so a
+ * quote in a user message is never mistaken for the reply. Contents are searched as written, then
+ * as templates commonly rewrite them (see {@link #locate}). An assistant message with tool calls is
+ * trained from the end of its prefix to the end of what the template wrote for it (nothing, when
+ * the template ignores tool calls). A message with content that the template does not write
+ * verbatim is a {@code TEMPLATE_ERROR}.
  *
  * <p>Not thread-safe; cheap to build, one per partition. The tokenizer and template it holds are
  * shared across threads.
@@ -172,29 +174,49 @@ public final class ConversationEncoder {
   private List<int[]> assistantRanges(ArrayNode messages, JsonNode tools, String text) {
     List<int[]> ranges = new ArrayList<>();
     int cursor = 0;
+    // True while every message so far was found where expected, so the text between the cursor
+    // and the next message holds nothing but template markup.
+    boolean cursorReliable = true;
     for (int i = 0; i < messages.size(); i++) {
       JsonNode message = messages.get(i);
+      String content = message.path("content").asText("");
       if (!"assistant".equals(message.path("role").asText())) {
+        int[] found = locate(text, content, cursor);
+        if (found != null && isOnlyOccurrence(text, found, cursor)) {
+          cursor = found[1];
+        } else if (!content.isEmpty()) {
+          cursorReliable = false;
+        }
         continue;
       }
-      ArrayNode before = JSON.createArrayNode();
-      for (int j = 0; j < i; j++) {
-        before.add(messages.get(j));
-      }
-      int from = cursor;
-      String prefix = i == 0 ? "" : template.render(before, options(tools, true));
-      if (text.startsWith(prefix)) {
-        from = Math.max(from, prefix.length());
-      }
-      String content = message.path("content").asText("");
       boolean callsTools =
           message.path("tool_calls").isArray() && !message.path("tool_calls").isEmpty();
-      int[] range = locate(text, content, from);
-      if (callsTools) {
-        range = toolCallRange(messages, tools, text, i, from, range);
-        if (range == null) {
-          // The template writes nothing for this call (e.g. Gemma 3 ignores tool_calls).
-          continue;
+      int[] range = null;
+      if (cursorReliable && !callsTools) {
+        int[] found = locate(text, content, cursor);
+        if (found != null && isOnlyOccurrence(text, found, cursor)) {
+          range = found;
+        }
+      }
+      if (range == null) {
+        // Slow path: render the conversation before this message with the generation prompt;
+        // the reply comes after that prefix, never inside a user message that quotes it.
+        ArrayNode before = JSON.createArrayNode();
+        for (int j = 0; j < i; j++) {
+          before.add(messages.get(j));
+        }
+        int from = cursor;
+        String prefix = i == 0 ? "" : template.render(before, options(tools, true));
+        if (text.startsWith(prefix)) {
+          from = Math.max(from, prefix.length());
+        }
+        range = locate(text, content, from);
+        if (callsTools) {
+          range = toolCallRange(messages, tools, text, i, from, range);
+          if (range == null) {
+            // The template writes nothing for this call (e.g. Gemma 3 ignores tool_calls).
+            continue;
+          }
         }
       }
       if (range == null) {
@@ -207,8 +229,15 @@ public final class ConversationEncoder {
         ranges.add(range);
       }
       cursor = range[1];
+      cursorReliable = true;
     }
     return ranges;
+  }
+
+  /** True when the text found at {@code found} occurs nowhere else after {@code from}. */
+  private static boolean isOnlyOccurrence(String text, int[] found, int from) {
+    String match = text.substring(found[0], found[1]);
+    return text.indexOf(match, from) == found[0] && text.indexOf(match, found[0] + 1) < 0;
   }
 
   /**

@@ -1,0 +1,187 @@
+package io.adapterforge.bench;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.adapterforge.config.AdapterforgeConfig;
+import io.adapterforge.dataset.PreparedLayout;
+import io.adapterforge.jobs.PrepareJob;
+import io.adapterforge.preprocessing.PrepareReport;
+import io.adapterforge.preprocessing.encode.EncodingSpec;
+import io.adapterforge.preprocessing.encode.TokenizerCache;
+import io.adapterforge.preprocessing.template.ChatTemplates;
+import io.adapterforge.preprocessing.template.TemplateLimits;
+import io.adapterforge.preprocessing.template.TokenizerChatTemplate;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code bench prepare}: generates a synthetic corpus, runs the prepare job on it, then measures
+ * the ceiling on the same machine in the same run: the texts the job rendered, encoded by DJL's
+ * tokenizer alone (no Spark), one thread per core. Reports rows/s and tokens/s of the job, the
+ * ceiling's tokens/s, their ratio, and the peak heap used while the job ran.
+ */
+public final class PrepareBenchmark {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int CHUNK = 8192;
+
+  private PrepareBenchmark() {}
+
+  public static ObjectNode run(
+      SparkSession spark,
+      AdapterforgeConfig config,
+      Path tokenizerDir,
+      String tokenizerName,
+      int rows,
+      Path workDir,
+      Consumer<String> progress)
+      throws Exception {
+    Path corpus = workDir.resolve("corpus");
+    Path output = workDir.resolve("prepared");
+    progress.accept("Generating " + rows + " synthetic conversations in " + corpus);
+    SyntheticCorpus.write(corpus, rows, 20261126L);
+
+    HeapSampler sampler = new HeapSampler();
+    sampler.start();
+    long start = System.nanoTime();
+    PrepareReport report =
+        PrepareJob.run(
+            spark,
+            config,
+            new PrepareJob.Request(List.of(corpus.toString()), tokenizerDir, output.toString()),
+            progress);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    sampler.stop();
+
+    JsonNode totals = report.json().get("totals");
+    long written = totals.get("rows").asLong();
+    long tokens = totals.get("tokens").asLong();
+    progress.accept("Measuring the ceiling: DJL tokenizer alone on the same rendered texts");
+    Ceiling ceiling = ceiling(spark, output, tokenizerDir, config);
+
+    ObjectNode line = JSON.createObjectNode();
+    line.put("bench", "prepare");
+    line.put("tokenizer", tokenizerName);
+    line.put("rows_in", rows);
+    line.put("rows_written", written);
+    line.put("tokens", tokens);
+    line.put("cores", Runtime.getRuntime().availableProcessors());
+    line.put("wall_s", round(seconds));
+    line.put("rows_per_s", round(written / seconds));
+    line.put("tokens_per_s", round(tokens / seconds));
+    line.put("ceiling_tokens_per_s", round(ceiling.tokensPerSecond()));
+    line.put("ratio", Math.round(tokens / seconds / ceiling.tokensPerSecond() * 1000) / 1000.0);
+    line.put("ceiling_tokens", ceiling.tokens());
+    line.put("peak_heap_mib", sampler.peak() / (1024 * 1024));
+    line.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    return line;
+  }
+
+  private record Ceiling(long tokens, double seconds) {
+    double tokensPerSecond() {
+      return tokens / seconds;
+    }
+  }
+
+  /** Renders (untimed) and encodes (timed, one thread per core) the written conversations. */
+  private static Ceiling ceiling(
+      SparkSession spark, Path output, Path tokenizerDir, AdapterforgeConfig config)
+      throws Exception {
+    String source = EncodingSpec.templateSource(tokenizerDir, config.prepare().chatTemplate());
+    TokenizerChatTemplate template =
+        ChatTemplates.withTemplate(tokenizerDir, source, TemplateLimits.DEFAULT);
+    int threads = Runtime.getRuntime().availableProcessors();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (HuggingFaceTokenizer tokenizer = TokenizerCache.load(tokenizerDir)) {
+      Iterator<Row> rows =
+          spark
+              .read()
+              .parquet(output.resolve(PreparedLayout.DATA_DIR).toString())
+              .select(PreparedLayout.CONVERSATION)
+              .toLocalIterator();
+      long tokens = 0;
+      long nanos = 0;
+      while (rows.hasNext()) {
+        List<String> texts = new ArrayList<>(CHUNK);
+        while (rows.hasNext() && texts.size() < CHUNK) {
+          JsonNode conversation = JSON.readTree(rows.next().getString(0));
+          texts.add(template.render(conversation.get("messages"), false));
+        }
+        AtomicLong count = new AtomicLong();
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int first = t;
+          futures.add(
+              pool.submit(
+                  () -> {
+                    long local = 0;
+                    for (int i = first; i < texts.size(); i += threads) {
+                      local += tokenizer.encode(texts.get(i), false, false).getIds().length;
+                    }
+                    count.addAndGet(local);
+                  }));
+        }
+        for (Future<?> future : futures) {
+          future.get();
+        }
+        nanos += System.nanoTime() - start;
+        tokens += count.get();
+      }
+      return new Ceiling(tokens, nanos / 1e9);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 10) / 10.0;
+  }
+
+  /** Samples the used heap every 20 ms on a daemon thread; keeps the maximum. */
+  private static final class HeapSampler implements Runnable {
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private volatile boolean running = true;
+    private volatile long peak;
+    private Thread thread;
+
+    void start() {
+      thread = new Thread(this, "heap-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      thread.join();
+    }
+
+    long peak() {
+      return peak;
+    }
+
+    @Override
+    public void run() {
+      while (running) {
+        peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+}
