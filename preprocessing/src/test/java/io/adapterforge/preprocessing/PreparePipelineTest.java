@@ -10,17 +10,26 @@ import static io.adapterforge.dataset.PreparedLayout.SPLIT;
 import static io.adapterforge.preprocessing.PrepareColumns.STATUS;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.adapterforge.config.InvalidConfigException;
 import io.adapterforge.config.PrepareConfig;
+import io.adapterforge.preprocessing.encode.EncodingSpec;
+import io.adapterforge.preprocessing.encode.TokenizerCache;
 import io.adapterforge.preprocessing.read.CorpusReader;
 import io.adapterforge.preprocessing.read.RawLine;
 import io.adapterforge.testing.LocalSparkExtension;
+import io.adapterforge.testing.RealTokenizers;
+import io.adapterforge.tokenizer.KnownTokenizer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -162,6 +171,125 @@ class PreparePipelineTest {
       assertThat(trained).contains(i);
     }
     assertThat(trained.size()).isLessThan(10);
+  }
+
+  @Test
+  void marksNearDuplicatesWhenEnabled(SparkSession spark) {
+    String story =
+        "The quick brown fox jumps over the lazy dog while the farmer watches from the porch and"
+            + " the sun sets slowly behind the hills of the quiet valley near the river";
+    List<String> corpus =
+        List.of(
+            PrepareFixtures.chat("alpha", "Tell me a story", story),
+            PrepareFixtures.chat("alpha", "Tell me a story", story.replace("porch", "barn")),
+            PrepareFixtures.chat("alpha", "What is the capital of France?", "Paris."),
+            PrepareFixtures.chat("beta", "Tell me a story", story.replace("porch", "barn")));
+    PrepareConfig config =
+        PrepareFixtures.config(
+            "prepare.dedup.near.enabled=true", "prepare.dedup.near.threshold=0.7");
+
+    Map<String, Long> statuses = new TreeMap<>();
+    for (Row row :
+        PreparePipeline.apply(
+                lines(spark, corpus), config, PrepareFixtures.gemmaSpec(spark, config))
+            .groupBy(ADAPTER_ID, STATUS)
+            .count()
+            .collectAsList()) {
+      statuses.put(row.getString(0) + "/" + row.getString(1), row.getLong(2));
+    }
+
+    assertThat(statuses)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("alpha/kept", 2L, "alpha/near_duplicate", 1L, "beta/kept", 1L));
+  }
+
+  @Test
+  void addsSystemPromptsPerAdapterOrByDefault(SparkSession spark) throws Exception {
+    PrepareConfig config = PrepareFixtures.config("prepare.system-prompt=Default rule.");
+    EncodingSpec spec =
+        EncodingSpec.create(
+            JavaSparkContext.fromSparkContext(spark.sparkContext()),
+            RealTokenizers.directory(KnownTokenizer.QWEN3),
+            config,
+            Map.of("alpha", "Отвечай кратко."));
+    List<String> corpus =
+        List.of(
+            PrepareFixtures.chat("alpha", "Hi", "Hello"),
+            PrepareFixtures.chat("beta", "Hi", "Hello"),
+            "{\"adapter\":\"beta\",\"messages\":[{\"role\":\"system\",\"content\":\"Own.\"},"
+                + "{\"role\":\"user\",\"content\":\"Hey\"},"
+                + "{\"role\":\"assistant\",\"content\":\"Yo\"}]}");
+    Map<String, String> decoded = new TreeMap<>();
+    try (HuggingFaceTokenizer tokenizer =
+        TokenizerCache.load(RealTokenizers.directory(KnownTokenizer.QWEN3))) {
+      for (Row row :
+          PreparePipeline.apply(lines(spark, corpus), config, spec)
+              .where(col(STATUS).equalTo(PrepareColumns.KEPT))
+              .select(ADAPTER_ID, INPUT_IDS)
+              .collectAsList()) {
+        long[] ids = row.<Integer>getList(1).stream().mapToLong(Integer::longValue).toArray();
+        decoded.merge(row.getString(0), tokenizer.decode(ids, false), (a, b) -> a + "|" + b);
+      }
+    }
+
+    assertThat(decoded.get("alpha")).startsWith("<|im_start|>system\nОтвечай кратко.<|im_end|>");
+    assertThat(decoded.get("beta"))
+        .contains("<|im_start|>system\nDefault rule.<|im_end|>")
+        .contains("<|im_start|>system\nOwn.<|im_end|>")
+        .doesNotContain("Own.<|im_end|>\n<|im_start|>system");
+  }
+
+  @Test
+  void truncatesAndRejectsRowsThatLoseEveryTrainedToken(SparkSession spark) {
+    PrepareConfig config =
+        PrepareFixtures.config("prepare.max-seq-length=64", "prepare.length-policy=truncate");
+    List<String> corpus =
+        List.of(
+            PrepareFixtures.chat("alpha", "Write a lot", "word ".repeat(200)),
+            PrepareFixtures.chat("alpha", "word ".repeat(200), "Short answer."));
+
+    List<Row> rows =
+        PreparePipeline.apply(
+                lines(spark, corpus), config, PrepareFixtures.gemmaSpec(spark, config))
+            .select(STATUS, "num_tokens", "num_loss_tokens", REASON, DETAIL)
+            .orderBy(STATUS)
+            .collectAsList();
+
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0).getString(0)).isEqualTo("kept");
+    assertThat(rows.get(0).getInt(1)).isEqualTo(64);
+    assertThat(rows.get(0).getInt(2)).isBetween(1, 63);
+    assertThat(rows.get(1).getString(0)).isEqualTo("rejected");
+    assertThat(rows.get(1).getString(3)).isEqualTo("TOO_LONG");
+    assertThat(rows.get(1).getString(4))
+        .isEqualTo(
+            "no trained token within the first 64 tokens (prepare.max-seq-length, truncate)");
+  }
+
+  @Test
+  void llama2NeedsATemplateFromConfig(SparkSession spark) {
+    Path llama2 = RealTokenizers.directory(KnownTokenizer.LLAMA2);
+    JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+
+    assertThatThrownBy(
+            () -> EncodingSpec.create(context, llama2, PrepareFixtures.config(), Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("set prepare.chat-template to a template file or to llama2-chat");
+
+    PrepareConfig config = PrepareFixtures.config("prepare.chat-template=llama2-chat");
+    Row row =
+        PreparePipeline.apply(
+                lines(spark, List.of(PrepareFixtures.chat("alpha", "Hi", "Hello there"))),
+                config,
+                EncodingSpec.create(context, llama2, config, Map.of()))
+            .select(STATUS, INPUT_IDS, LABELS)
+            .first();
+    assertThat(row.getString(0)).isEqualTo("kept");
+    List<Integer> ids = row.getList(1);
+    List<Integer> labels = row.getList(2);
+    assertThat(ids.get(0)).isEqualTo(1); // <s>, written once by the template
+    assertThat(ids.get(1)).isNotEqualTo(1);
+    assertThat(labels.get(labels.size() - 1)).isEqualTo(2); // </s> closes the turn and is trained
   }
 
   private static List<String> keptRows(SparkSession spark, List<String> corpus, String partitions) {

@@ -6,6 +6,7 @@ import io.adapterforge.config.InvalidConfigException;
 import io.adapterforge.config.PrepareConfig;
 import io.adapterforge.config.PrepareConfig.LengthPolicy;
 import io.adapterforge.preprocessing.template.ChatTemplates;
+import io.adapterforge.preprocessing.template.TemplateException;
 import io.adapterforge.preprocessing.template.TemplateLimits;
 import io.adapterforge.preprocessing.template.TokenizerChatTemplate;
 import java.io.ByteArrayInputStream;
@@ -99,7 +100,20 @@ public record EncodingSpec(
   /** The chat template source the prepare stage uses for this tokenizer and setting. */
   public static String templateSource(Path tokenizerDir, String chatTemplate) {
     if (chatTemplate.isEmpty()) {
-      return ChatTemplates.readTemplateSource(tokenizerDir);
+      try {
+        return ChatTemplates.readTemplateSource(tokenizerDir);
+      } catch (TemplateException e) {
+        if (e.kind() != TemplateException.Kind.LOAD) {
+          throw e;
+        }
+        throw new InvalidConfigException(
+            "prepare.chat-template",
+            "Cannot use the tokenizer in "
+                + tokenizerDir
+                + ": it has no chat template ("
+                + e.detail()
+                + "); set prepare.chat-template to a template file or to llama2-chat");
+      }
     }
     if (chatTemplate.equals("llama2-chat")) {
       return ChatTemplates.llama2ChatSource();
