@@ -43,7 +43,6 @@ public final class PreparedOutputs {
             col(SOURCE),
             col(ADAPTER_ID),
             col(SPLIT))
-        .repartition(col(ADAPTER_ID), col(SPLIT))
         .sortWithinPartitions(col(ADAPTER_ID), col(SPLIT), col(EXAMPLE_ID));
   }
 

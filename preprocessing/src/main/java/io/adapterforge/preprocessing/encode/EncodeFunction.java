@@ -68,6 +68,8 @@ public final class EncodeFunction implements MapPartitionsFunction<Row, Row> {
       values[row.fieldIndex(PreparedLayout.SPLIT)] = null;
       return RowFactory.create(values);
     }
+    // The raw line is only kept for rejects; a kept row carries its normalized conversation.
+    values[row.fieldIndex(PreparedLayout.RAW)] = null;
     values[width] = encoded.inputIds();
     values[width + 1] = encoded.labels();
     values[width + 2] = encoded.inputIds().length;

@@ -1,5 +1,7 @@
 package io.adapterforge.preprocessing.encode;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -23,15 +25,33 @@ public record SpecialTokenSet(Set<Long> ids, Set<String> contents) implements Se
     contents = Set.copyOf(contents);
   }
 
-  /** Reads the special tokens from a tokenizer.json stream. */
+  /**
+   * Reads the special tokens from a tokenizer.json stream. Streams: only {@code added_tokens} is
+   * materialized (a vocabulary can be tens of MB), and reading stops once it has been seen.
+   */
   public static SpecialTokenSet read(InputStream tokenizerJson) throws IOException {
-    JsonNode root = new ObjectMapper().readTree(tokenizerJson);
     Set<Long> ids = new HashSet<>();
     Set<String> contents = new HashSet<>();
-    for (JsonNode token : root.path("added_tokens")) {
-      if (token.path("special").asBoolean(false)) {
-        ids.add(token.path("id").asLong());
-        contents.add(token.path("content").asText());
+    ObjectMapper mapper = new ObjectMapper();
+    try (JsonParser parser = mapper.getFactory().createParser(tokenizerJson)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("tokenizer.json is not a JSON object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        parser.nextToken();
+        if (!"added_tokens".equals(field)) {
+          parser.skipChildren();
+          continue;
+        }
+        JsonNode added = mapper.readTree(parser);
+        for (JsonNode token : added) {
+          if (token.path("special").asBoolean(false)) {
+            ids.add(token.path("id").asLong());
+            contents.add(token.path("content").asText());
+          }
+        }
+        break;
       }
     }
     return new SpecialTokenSet(ids, contents);
