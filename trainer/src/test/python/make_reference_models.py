@@ -285,8 +285,17 @@ def dimensions(config):
     return hidden, heads, config["num_key_value_heads"], config.get("head_dim") or hidden // heads
 
 
-def reference_logits(config, weights, input_ids, attention_mask):
+def reference_logits(config, weights, input_ids, attention_mask, adapters=None):
+    """Logits of the reference forward pass. adapters: optional {projection prefix: f(x)} whose
+    output is added to that projection's (how PEFT's lora.Linear adds B(A(dropout(x))) * scale)."""
     import torch
+
+    def proj(x, prefix):
+        y = linear(x, weights, prefix)
+        if adapters is not None and prefix in adapters:
+            y = y + adapters[prefix](x)
+        return y
+
     model_type = config["model_type"]
     gemma = model_type == "gemma3_text"
     hidden, heads, kv_heads, head_dim = dimensions(config)
@@ -335,9 +344,9 @@ def reference_logits(config, weights, input_ids, attention_mask):
         residual = h
         x = norm(h, weights[p + ".input_layernorm.weight"], eps)
         hidden_shape = (*x.shape[:-1], -1, head_dim)
-        q = linear(x, weights, p + ".self_attn.q_proj").view(hidden_shape)
-        k = linear(x, weights, p + ".self_attn.k_proj").view(hidden_shape)
-        v = linear(x, weights, p + ".self_attn.v_proj").view(hidden_shape).transpose(1, 2)
+        q = proj(x, p + ".self_attn.q_proj").view(hidden_shape)
+        k = proj(x, p + ".self_attn.k_proj").view(hidden_shape)
+        v = proj(x, p + ".self_attn.v_proj").view(hidden_shape).transpose(1, 2)
         if model_type in ("qwen3", "gemma3_text"):
             q = norm(q, weights[p + ".self_attn.q_norm.weight"], eps)
             k = norm(k, weights[p + ".self_attn.k_norm.weight"], eps)
@@ -346,7 +355,7 @@ def reference_logits(config, weights, input_ids, attention_mask):
         cos, sin = position_embeddings[layer_type]
         q, k = apply_rotary_pos_emb(q, k, cos, sin)
         attn = eager_attention(q, k, v, masks[layer_type], scaling, heads // kv_heads)
-        attn = linear(attn.reshape(*x.shape[:-1], -1), weights, p + ".self_attn.o_proj")
+        attn = proj(attn.reshape(*x.shape[:-1], -1), p + ".self_attn.o_proj")
         if gemma:
             attn = norm(attn, weights[p + ".post_attention_layernorm.weight"], eps)
             h = residual + attn
@@ -356,8 +365,7 @@ def reference_logits(config, weights, input_ids, attention_mask):
             h = residual + attn
             residual = h
             x = norm(h, weights[p + ".post_attention_layernorm.weight"], eps)
-        mlp = linear(act(linear(x, weights, p + ".mlp.gate_proj")) * linear(x, weights, p + ".mlp.up_proj"),
-                     weights, p + ".mlp.down_proj")
+        mlp = proj(act(proj(x, p + ".mlp.gate_proj")) * proj(x, p + ".mlp.up_proj"), p + ".mlp.down_proj")
         if gemma:
             mlp = norm(mlp, weights[p + ".post_feedforward_layernorm.weight"], eps)
         h = residual + mlp

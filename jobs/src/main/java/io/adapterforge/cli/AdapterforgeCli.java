@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       FetchTokenizerCommand.class,
       PrepareCommand.class,
       ClusterCommand.class,
+      MakeBaseModelCommand.class,
+      MergeCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -46,8 +46,7 @@ public final class PreparePipeline {
   /** The expensive step: everything but the per-adapter test-row promotion. */
   public static Dataset<Row> encode(Dataset<Row> lines, PrepareConfig config, EncodingSpec spec) {
     Dataset<Row> parsed =
-        lines.mapPartitions(
-            new ParseFunction(config.adapterField()), Encoders.row(PrepareColumns.PARSED));
+        lines.map(new ParseFunction(config.adapterField()), Encoders.row(PrepareColumns.PARSED));
     Dataset<Row> cleaned =
         parsed.withColumn(
             PrepareColumns.MESSAGES,
@@ -60,7 +59,7 @@ public final class PreparePipeline {
     // The conversation JSON now holds the messages: drop the structured copy before shuffling.
     Dataset<Row> normalized =
         cleaned
-            .mapPartitions(new NormalizeFunction(), Encoders.row(normalizedSchema))
+            .map(new NormalizeFunction(), Encoders.row(normalizedSchema))
             .drop(PrepareColumns.MESSAGES, PrepareColumns.TOOLS, PrepareColumns.FORMAT);
     Dataset<Row> deduplicated =
         Deduplication.near(Deduplication.exact(normalized), config.nearDedup());

@@ -35,6 +35,16 @@ public final class ReferenceModels {
     return root().resolve(architecture);
   }
 
+  /**
+   * The LoRA training reference of an architecture ({@code
+   * src/test/python/make_reference_training.py}): {@code settings.json} (settings, rows,
+   * micro-batch plan, expected losses, learning rates and gradient norms) and safetensors files of
+   * initial, final and gradient-check weights, gradients and AdamW moments.
+   */
+  public static Path loraTraining(String architecture) {
+    return root().resolve("lora_" + architecture);
+  }
+
   /** Input ids, attention mask, logits and inverse RoPE frequencies of the reference. */
   public static Path expected(String architecture) {
     return root().resolve(architecture + ".expected.safetensors");

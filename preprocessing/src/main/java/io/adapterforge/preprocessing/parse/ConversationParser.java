@@ -28,9 +28,11 @@ import java.util.Set;
  * </ul>
  *
  * The adapter id comes from the configured field, else from the folder under the input root.
- * Stateless and thread-safe.
+ * Stateless apart from the field name; thread-safe and serializable.
  */
-public final class ConversationParser {
+public final class ConversationParser implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> ROLES =
       Map.ofEntries(

@@ -3,9 +3,8 @@ package io.adapterforge.preprocessing.parse;
 import io.adapterforge.preprocessing.PrepareColumns;
 import io.adapterforge.preprocessing.RejectReason;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -14,22 +13,12 @@ import org.apache.spark.sql.RowFactory;
  * normalized conversation JSON and its hash, the example id ({@link PrepareColumns#NORMALIZED}).
  * Other rows pass through unchanged. Stateless.
  */
-public final class NormalizeFunction implements MapPartitionsFunction<Row, Row> {
+public final class NormalizeFunction implements MapFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
   @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        return normalize(rows.next());
-      }
-    };
+  public Row call(Row row) {
+    return normalize(row);
   }
 
   static Row normalize(Row row) {

@@ -5,8 +5,7 @@ import io.adapterforge.preprocessing.PrepareColumns;
 import io.adapterforge.preprocessing.RejectReason;
 import io.adapterforge.preprocessing.read.CorpusReader;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -15,29 +14,18 @@ import org.apache.spark.sql.RowFactory;
  * lines are marked {@code blank}, unreadable and unparsable lines {@code rejected} with their
  * reason; the rest carry their messages. Captures only the adapter field name.
  */
-public final class ParseFunction implements MapPartitionsFunction<Row, Row> {
+public final class ParseFunction implements MapFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
-  private final String adapterField;
+  private final ConversationParser parser;
 
   public ParseFunction(String adapterField) {
-    this.adapterField = adapterField;
+    this.parser = new ConversationParser(adapterField);
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> lines) {
-    ConversationParser parser = new ConversationParser(adapterField);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return lines.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        return parse(parser, lines.next());
-      }
-    };
+  public Row call(Row line) {
+    return parse(parser, line);
   }
 
   static Row parse(ConversationParser parser, Row line) {

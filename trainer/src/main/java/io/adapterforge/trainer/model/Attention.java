@@ -2,6 +2,7 @@ package io.adapterforge.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.adapterforge.trainer.NativeArrays;
 
 /**
  * Grouped-query self-attention of one layer: projections, optional per-head q/k RMSNorm (Qwen3,
@@ -67,9 +68,9 @@ final class Attention {
     k = RotaryEmbedding.apply(k.transpose(0, 2, 1, 3), cos, sin);
     // Query head h uses key/value head h / groups, as repeat_kv arranges it.
     NDArray scores =
-        q.reshape(batch, kvHeads, groups * seq, headDim)
-            .matMul(k.transpose(0, 1, 3, 2))
-            .mul(scale)
+        NativeArrays.mul(
+                q.reshape(batch, kvHeads, groups * seq, headDim).matMul(k.transpose(0, 1, 3, 2)),
+                scale)
             .reshape(batch, kvHeads, groups, seq, seq)
             .add(mask);
     NDArray attended = scores.softmax(-1).reshape(batch, kvHeads, groups * seq, seq).matMul(v);

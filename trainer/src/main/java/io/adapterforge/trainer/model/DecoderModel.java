@@ -2,12 +2,14 @@ package io.adapterforge.trainer.model;
 
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import io.adapterforge.trainer.ModelLoadException;
+import io.adapterforge.trainer.NativeArrays;
 import io.adapterforge.trainer.safetensors.SafetensorsCheckpoint;
 import io.adapterforge.trainer.safetensors.TensorReader;
 import io.adapterforge.trainer.storage.StorageDirectory;
@@ -28,11 +30,14 @@ import java.util.Map;
  * non-padding tokens, and on sliding layers only to the last {@code sliding_window} of them.
  * Outputs at padding positions are computed but meaningless: callers ignore them.
  *
- * <p>Weights are held in float32 in a manager the model owns, which is capped after loading so that
- * no array computed in a forward pass can attach to it; {@link #close()} frees them. Every
- * intermediate of a forward pass lives in a sub-manager of the input's manager and is freed per
- * layer; only the result stays, attached to the input's manager. Autograd keeps what backward needs
- * on its own, so freeing intermediates is safe while a {@code GradientCollector} records.
+ * <p>Weights are held in float32 (or bfloat16, see {@link WeightPrecision}) in a manager the model
+ * owns, which is capped after loading so that no array computed in a forward pass can attach to it;
+ * {@link #close()} frees them. Every intermediate of a forward pass lives in a sub-manager of the
+ * input's manager and is freed per layer; only the result stays, attached to the input's manager.
+ * Autograd keeps what backward needs on its own, so freeing intermediates is safe while a {@code
+ * GradientCollector} records, provided every array the graph may save lives in libtorch's memory:
+ * tables and scalars made from Java data go through {@link io.adapterforge.trainer.NativeArrays} (a
+ * test collects garbage between forward and backward passes to hold this).
  *
  * <p>Thread-safe: forward passes may run concurrently (each with inputs in its own manager); the
  * weights are never modified. Adapters are set per {@link Projection}. Closing must not race with
@@ -40,6 +45,7 @@ import java.util.Map;
  */
 public final class DecoderModel implements AutoCloseable {
   private final ModelConfig config;
+  private final WeightPrecision precision;
   private final NDManager weights;
   private final NDArray embeddings;
   private final List<DecoderLayer> layers;
@@ -50,12 +56,14 @@ public final class DecoderModel implements AutoCloseable {
 
   private DecoderModel(
       ModelConfig config,
+      WeightPrecision precision,
       NDManager weights,
       NDArray embeddings,
       List<DecoderLayer> layers,
       RmsNorm finalNorm,
       Projection lmHead) {
     this.config = config;
+    this.precision = precision;
     this.weights = weights;
     this.embeddings = embeddings;
     this.layers = List.copyOf(layers);
@@ -83,20 +91,37 @@ public final class DecoderModel implements AutoCloseable {
    *     loaded: unsupported architecture, missing tensor, shape that disagrees with the config
    */
   public static DecoderModel load(StorageDirectory directory, NDManager manager) {
+    return load(directory, manager, WeightPrecision.FLOAT32);
+  }
+
+  /**
+   * As {@link #load(StorageDirectory, NDManager)}, holding the weights in {@code precision}.
+   *
+   * @throws ModelLoadException as {@link #load(StorageDirectory, NDManager)}
+   */
+  public static DecoderModel load(
+      StorageDirectory directory, NDManager manager, WeightPrecision precision) {
     ModelConfig config = ModelConfig.load(directory);
     try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(directory)) {
-      return load(config, checkpoint, manager);
+      return load(config, checkpoint, manager, precision);
     }
   }
 
-  /** Builds a model from a config and tensors under Hugging Face names. */
+  /** Builds a float32 model from a config and tensors under Hugging Face names. */
   public static DecoderModel load(ModelConfig config, TensorReader tensors, NDManager manager) {
+    return load(config, tensors, manager, WeightPrecision.FLOAT32);
+  }
+
+  /** Builds a model from a config and tensors under Hugging Face names, in {@code precision}. */
+  public static DecoderModel load(
+      ModelConfig config, TensorReader tensors, NDManager manager, WeightPrecision precision) {
     requireNonNull(config, "config is null");
     requireNonNull(tensors, "tensors is null");
     requireNonNull(manager, "manager is null");
+    requireNonNull(precision, "precision is null");
     NDManager weights = manager.newSubManager();
     try {
-      DecoderModel model = new WeightLoader(config, tensors, weights).build();
+      DecoderModel model = new WeightLoader(config, tensors, weights, precision).build();
       // From here on, attaching anything to the weights manager is a bug (an op whose first
       // operand was a weight): capping turns that leak into an immediate error.
       weights.cap();
@@ -110,6 +135,16 @@ public final class DecoderModel implements AutoCloseable {
   /** The architecture. */
   public ModelConfig config() {
     return config;
+  }
+
+  /** How the base weights are held. */
+  public WeightPrecision precision() {
+    return precision;
+  }
+
+  /** The device the weights live on; inputs must be on it too. */
+  public Device device() {
+    return weights.getDevice();
   }
 
   /**
@@ -151,6 +186,22 @@ public final class DecoderModel implements AutoCloseable {
     return run(inputIds, attentionMask, false);
   }
 
+  /**
+   * The LM head (and Gemma's final soft-capping) applied to final hidden states {@code [...,
+   * hidden]}, giving float32 logits {@code [..., vocab]} attached to {@code hiddenStates}' manager:
+   * {@code head(hiddenStates(ids, mask))} equals {@code logits(ids, mask)}. Lets a loss compute
+   * logits only at the positions it scores.
+   */
+  public NDArray head(NDArray hiddenStates) {
+    requireNonNull(hiddenStates, "hiddenStates is null");
+    NDArray result = lmHead.apply(hiddenStates);
+    if (config.finalLogitSoftcapping().isPresent()) {
+      float cap = (float) config.finalLogitSoftcapping().getAsDouble();
+      result = NativeArrays.mul(NativeArrays.div(result, cap).tanh(), cap);
+    }
+    return result;
+  }
+
   private NDArray run(NDArray inputIds, NDArray attentionMask, boolean withHead) {
     requireNonNull(inputIds, "inputIds is null");
     NDManager caller = inputIds.getManager();
@@ -169,8 +220,11 @@ public final class DecoderModel implements AutoCloseable {
               .embedding(inputIds, embeddings, SparseFormat.DENSE)
               .singletonOrThrow();
       hidden.attach(scope);
+      if (hidden.getDataType() != DataType.FLOAT32) {
+        hidden = hidden.toType(DataType.FLOAT32, false);
+      }
       if (config.embeddingScale() != 1f) {
-        hidden = hidden.mul(config.embeddingScale());
+        hidden = NativeArrays.mul(hidden, config.embeddingScale());
       }
       for (DecoderLayer layer : layers) {
         // Each layer's intermediates die with its scope; only its output moves on.
@@ -184,11 +238,7 @@ public final class DecoderModel implements AutoCloseable {
       }
       NDArray result = finalNorm.apply(hidden);
       if (withHead) {
-        result = lmHead.apply(result);
-        if (config.finalLogitSoftcapping().isPresent()) {
-          float cap = (float) config.finalLogitSoftcapping().getAsDouble();
-          result = result.div(cap).tanh().mul(cap);
-        }
+        result = head(result);
       }
       result.attach(caller);
       return result;
@@ -291,17 +341,20 @@ public final class DecoderModel implements AutoCloseable {
     private final ModelConfig config;
     private final TensorReader tensors;
     private final NDManager weights;
+    private final WeightPrecision precision;
 
-    WeightLoader(ModelConfig config, TensorReader tensors, NDManager weights) {
+    WeightLoader(
+        ModelConfig config, TensorReader tensors, NDManager weights, WeightPrecision precision) {
       this.config = config;
       this.tensors = tensors;
       this.weights = weights;
+      this.precision = precision;
     }
 
     DecoderModel build() {
       long hidden = config.hiddenSize();
       NDArray embeddings =
-          tensor("model.embed_tokens.weight", new Shape(config.vocabSize(), hidden));
+          matrix(tensor("model.embed_tokens.weight", new Shape(config.vocabSize(), hidden)));
       List<DecoderLayer> layers = new ArrayList<>();
       for (int i = 0; i < config.numHiddenLayers(); i++) {
         layers.add(layer(i));
@@ -309,9 +362,9 @@ public final class DecoderModel implements AutoCloseable {
       RmsNorm finalNorm = norm("model.norm.weight", hidden);
       Projection lmHead =
           config.tieWordEmbeddings()
-              ? new Projection("lm_head", embeddings, null)
+              ? new Projection("lm_head", embeddings, null, precision)
               : projection("lm_head", config.vocabSize(), hidden, false);
-      return new DecoderModel(config, weights, embeddings, layers, finalNorm, lmHead);
+      return new DecoderModel(config, precision, weights, embeddings, layers, finalNorm, lmHead);
     }
 
     private DecoderLayer layer(int index) {
@@ -354,12 +407,35 @@ public final class DecoderModel implements AutoCloseable {
     private Projection projection(String name, long out, long in, boolean bias) {
       return new Projection(
           name,
-          tensor(name + ".weight", new Shape(out, in)),
-          bias ? tensor(name + ".bias", new Shape(out)) : null);
+          matrix(tensor(name + ".weight", new Shape(out, in))),
+          bias ? matrix(tensor(name + ".bias", new Shape(out))) : null,
+          precision);
+    }
+
+    /**
+     * A weight of a linear map or the embedding table in the model's precision: unchanged for
+     * float32; for bfloat16 a bfloat16 array on a GPU, float32 bfloat16 values elsewhere.
+     */
+    private NDArray matrix(NDArray weight) {
+      if (precision == WeightPrecision.FLOAT32) {
+        return weight;
+      }
+      NDArray converted =
+          weights.getDevice().isGpu()
+              ? weight.toType(DataType.BFLOAT16, false)
+              : roundedToBfloat16(weight);
+      weight.close();
+      return converted;
     }
 
     private RmsNorm norm(String name, long dim) {
       NDArray weight = tensor(name, new Shape(dim));
+      if (precision == WeightPrecision.BFLOAT16) {
+        // Base weights are bfloat16 values; norms keep computing in float32 with them.
+        NDArray rounded = roundedToBfloat16(weight);
+        weight.close();
+        weight = rounded;
+      }
       if (config.modelType().isGemmaBlock()) {
         NDArray scale = weight.add(1f);
         weight.close();
@@ -395,6 +471,16 @@ public final class DecoderModel implements AutoCloseable {
                 expected));
       }
       return tensors.read(name, weights, DataType.FLOAT32);
+    }
+
+    private NDArray roundedToBfloat16(NDArray weight) {
+      try (NDManager scratch = weights.newSubManager()) {
+        NDArray input = weight.duplicate();
+        input.attach(scratch);
+        NDArray rounded = Bfloat16Rounding.round(input);
+        rounded.attach(weights);
+        return rounded;
+      }
     }
   }
 }

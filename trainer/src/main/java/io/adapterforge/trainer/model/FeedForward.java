@@ -2,6 +2,7 @@ package io.adapterforge.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import io.adapterforge.trainer.NativeArrays;
 
 /**
  * The gated MLP of one layer, {@code down(act(gate(x)) · up(x))} with SiLU (SwiGLU) or GELU-tanh.
@@ -33,7 +34,9 @@ final class FeedForward {
 
   /** {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}, PyTorch's tanh approximation. */
   static NDArray geluTanh(NDArray x) {
-    NDArray inner = x.mul(x).mul(x).mul(0.044715f).add(x).mul(SQRT_2_OVER_PI);
-    return x.mul(0.5f).mul(inner.tanh().add(1f));
+    // Scalars through NativeArrays: the autograd graph keeps them for the backward pass.
+    NDArray inner =
+        NativeArrays.mul(NativeArrays.mul(x.mul(x).mul(x), 0.044715f).add(x), SQRT_2_OVER_PI);
+    return NativeArrays.mul(x, 0.5f).mul(inner.tanh().add(1f));
   }
 }

@@ -6,6 +6,7 @@ import io.adapterforge.trainer.storage.StorageDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -137,6 +138,28 @@ public record ModelConfig(
     return ModelConfigParser.parse(
         requireNonNull(json, "json is null").getBytes(StandardCharsets.UTF_8),
         requireNonNull(location, "location is null"));
+  }
+
+  /**
+   * This config as the {@code config.json} of its family, with transformers' field names (for
+   * example {@code architectures}, {@code rope_scaling}, {@code layer_types}); {@link #parse} reads
+   * it back to an equal record.
+   *
+   * @throws IllegalArgumentException if the family's config.json cannot express this record (a
+   *     Llama with sliding layers, say), naming the field
+   */
+  public String toJson() {
+    return toJson(Map.of());
+  }
+
+  /**
+   * As {@link #toJson()}, with {@code extra} fields appended (token ids, {@code torch_dtype},
+   * {@code initializer_range}, …); values are written as Jackson writes them.
+   *
+   * @throws IllegalArgumentException if an extra field is one this config writes
+   */
+  public String toJson(Map<String, ?> extra) {
+    return ModelConfigWriter.write(this, requireNonNull(extra, "extra is null"));
   }
 
   /** The number of query heads that share each key/value head. */

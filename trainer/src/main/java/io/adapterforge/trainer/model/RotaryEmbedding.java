@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.adapterforge.trainer.NativeArrays;
 
 /**
  * Rotary position embedding for one kind of layer: cos/sin tables for positions {@code 0..S-1},
@@ -41,7 +42,10 @@ final class RotaryEmbedding {
       }
     }
     Shape shape = new Shape(seqLen, dim);
-    return new NDArray[] {manager.create(cos, shape), manager.create(sin, shape)};
+    // In libtorch's memory: x·cos and x·sin keep the tables for the backward pass.
+    return new NDArray[] {
+      NativeArrays.copyOf(manager, cos, shape), NativeArrays.copyOf(manager, sin, shape)
+    };
   }
 
   /** Rotates {@code [batch, heads, seq, headDim]} by the tables of {@link #tables}. */

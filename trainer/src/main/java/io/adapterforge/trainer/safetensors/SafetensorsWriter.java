@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adapterforge.trainer.TrainingException;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Writes DJL arrays as a safetensors file laid out exactly as the Hugging Face {@code safetensors}
@@ -36,10 +38,12 @@ import java.util.UUID;
  * described as {@code {"dtype","shape","data_offsets"}}, the header padded with spaces to a
  * multiple of 8 bytes, data little-endian and contiguous in that order.
  *
- * <p>Collect tensors with {@link #put}, then {@link #write(Path)} (atomically: a temporary file in
- * the same folder, forced to disk, then renamed over the target) or {@link
- * #write(WritableByteChannel)}. Arrays are read when writing, chunk by chunk, so tensors larger
- * than 2 GiB are fine; the writer keeps references to them and does not close them.
+ * <p>Collect tensors with {@link #put} (arrays), {@link #putCopy} (the unchanged bytes of a tensor
+ * in another file) or {@link #putComputed} (an array made only when its bytes are written, then
+ * freed), then {@link #write(Path)} (atomically: a temporary file in the same folder, forced to
+ * disk, then renamed over the target) or {@link #write(WritableByteChannel)}. Arrays are read when
+ * writing, chunk by chunk, so tensors larger than 2 GiB are fine; the writer keeps references to
+ * them and does not close them.
  *
  * <p>Not thread-safe: build and write from one thread, and do not modify or close the arrays until
  * the write returns.
@@ -53,7 +57,23 @@ public final class SafetensorsWriter {
   private final Map<String, Entry> tensors = new LinkedHashMap<>();
   private final int chunkBytes;
 
-  private record Entry(String name, NDArray array, TensorDtype dtype) {}
+  /**
+   * One tensor: exactly one of {@code array}, {@code source} (with {@code sourceName}) and {@code
+   * producer} (with {@code manager}) is set.
+   */
+  private record Entry(
+      String name,
+      TensorDtype dtype,
+      Shape shape,
+      NDArray array,
+      SafetensorsFile source,
+      String sourceName,
+      Function<NDManager, NDArray> producer,
+      NDManager manager) {
+    long byteSize() {
+      return Math.multiplyExact(shape.size(), dtype.byteSize());
+    }
+  }
 
   /** A writer with no tensors and metadata {@code {"format": "pt"}}. */
   public SafetensorsWriter() {
@@ -90,15 +110,9 @@ public final class SafetensorsWriter {
    *     can produce
    */
   public SafetensorsWriter put(String name, NDArray array, TensorDtype dtype) {
-    requireNonNull(name, "name is null");
     requireNonNull(array, "array is null");
     requireNonNull(dtype, "dtype is null");
-    if (name.equals(SafetensorsHeader.METADATA_KEY)) {
-      throw new IllegalArgumentException("Cannot name a tensor " + name + ": the key is reserved");
-    }
-    if (tensors.containsKey(name)) {
-      throw new IllegalArgumentException("Cannot add tensor '" + name + "' twice");
-    }
+    checkName(name);
     if (dtype != TensorDtype.BF16 && dtype.dataType().isEmpty()) {
       throw new IllegalArgumentException(
           "Cannot write tensor '" + name + "' as " + dtype + ": DJL has no such type");
@@ -106,8 +120,66 @@ public final class SafetensorsWriter {
     if (array.isSparse()) {
       throw new IllegalArgumentException("Cannot write sparse tensor '" + name + "'");
     }
-    tensors.put(name, new Entry(name, array, dtype));
+    tensors.put(name, new Entry(name, dtype, array.getShape(), array, null, null, null, null));
     return this;
+  }
+
+  /**
+   * Adds the tensor {@code sourceName} of {@code source} under {@code name}, copying its bytes
+   * unchanged (same dtype and shape) when writing, in chunks: nothing is converted or held in
+   * memory. The source must stay open until the write returns.
+   */
+  public SafetensorsWriter putCopy(String name, SafetensorsFile source, String sourceName) {
+    requireNonNull(source, "source is null");
+    requireNonNull(sourceName, "sourceName is null");
+    TensorInfo info =
+        source
+            .info(sourceName)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "Cannot copy tensor '" + sourceName + "': not in " + source.location()));
+    checkName(name);
+    tensors.put(
+        name, new Entry(name, info.dtype(), info.shape(), null, source, sourceName, null, null));
+    return this;
+  }
+
+  /**
+   * Adds a tensor of {@code shape} stored as {@code dtype} whose array {@code producer} makes when
+   * the writer reaches it, in a fresh sub-manager of {@code manager} that is closed right after its
+   * bytes are written; so only one such tensor is in memory at a time.
+   *
+   * @throws IllegalArgumentException if the name is taken or reserved, or the type is not one DJL
+   *     can produce; when writing, if the array's shape is not {@code shape}
+   */
+  public SafetensorsWriter putComputed(
+      String name,
+      TensorDtype dtype,
+      Shape shape,
+      NDManager manager,
+      Function<NDManager, NDArray> producer) {
+    requireNonNull(dtype, "dtype is null");
+    requireNonNull(shape, "shape is null");
+    requireNonNull(manager, "manager is null");
+    requireNonNull(producer, "producer is null");
+    checkName(name);
+    if (dtype != TensorDtype.BF16 && dtype.dataType().isEmpty()) {
+      throw new IllegalArgumentException(
+          "Cannot write tensor '" + name + "' as " + dtype + ": DJL has no such type");
+    }
+    tensors.put(name, new Entry(name, dtype, shape, null, null, null, producer, manager));
+    return this;
+  }
+
+  private void checkName(String name) {
+    requireNonNull(name, "name is null");
+    if (name.equals(SafetensorsHeader.METADATA_KEY)) {
+      throw new IllegalArgumentException("Cannot name a tensor " + name + ": the key is reserved");
+    }
+    if (tensors.containsKey(name)) {
+      throw new IllegalArgumentException("Cannot add tensor '" + name + "' twice");
+    }
   }
 
   /** Writes the file atomically: it appears complete under {@code file} or not at all. */
@@ -177,10 +249,10 @@ public final class SafetensorsWriter {
     root.put(SafetensorsHeader.METADATA_KEY, metadata);
     long offset = 0;
     for (Entry entry : ordered) {
-      long bytes = Math.multiplyExact(entry.array().size(), entry.dtype().byteSize());
+      long bytes = entry.byteSize();
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("dtype", entry.dtype().name());
-      info.put("shape", entry.array().getShape().getShape());
+      info.put("shape", entry.shape().getShape());
       info.put("data_offsets", new long[] {offset, offset + bytes});
       root.put(entry.name(), info);
       offset += bytes;
@@ -198,13 +270,43 @@ public final class SafetensorsWriter {
   }
 
   private void writeData(WritableByteChannel channel, Entry entry) throws IOException {
-    NDArray array = entry.array();
+    if (entry.source() != null) {
+      copyData(channel, entry);
+    } else if (entry.producer() != null) {
+      try (NDManager scope = entry.manager().newSubManager()) {
+        NDArray array = entry.producer().apply(scope);
+        if (!array.getShape().equals(entry.shape())) {
+          throw new IllegalArgumentException(
+              String.format(
+                  "Cannot write tensor '%s': it was declared %s but computed as %s",
+                  entry.name(), entry.shape(), array.getShape()));
+        }
+        writeArray(channel, array, entry.dtype());
+      }
+    } else {
+      writeArray(channel, entry.array(), entry.dtype());
+    }
+  }
+
+  private void copyData(WritableByteChannel channel, Entry entry) throws IOException {
+    long total = entry.byteSize();
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(total, chunkBytes));
+    for (long offset = 0; offset < total; offset += buffer.capacity()) {
+      buffer.clear().limit((int) Math.min(buffer.capacity(), total - offset));
+      entry.source().readBytes(entry.sourceName(), offset, buffer);
+      buffer.flip();
+      writeFully(channel, buffer);
+    }
+  }
+
+  private void writeArray(WritableByteChannel channel, NDArray array, TensorDtype dtype)
+      throws IOException {
     long total = array.size();
     if (total == 0) {
       return;
     }
-    boolean narrow = entry.dtype() == TensorDtype.BF16;
-    DataType produced = narrow ? DataType.FLOAT32 : entry.dtype().dataType().orElseThrow();
+    boolean narrow = dtype == TensorDtype.BF16;
+    DataType produced = narrow ? DataType.FLOAT32 : dtype.dataType().orElseThrow();
     long chunkElements = Math.max(1, chunkBytes / produced.getNumOfBytes());
     try (NDManager scratch = array.getManager().newSubManager()) {
       NDArray flat = array.reshape(-1);
