@@ -2,8 +2,6 @@ package io.adapterforge.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.adapterforge.config.AdapterforgeConfig;
-import io.adapterforge.tokenizer.KnownTokenizer;
-import io.adapterforge.tokenizer.TokenizerFetcher;
 import io.adapterforge.trainer.ModelLoadException;
 import io.adapterforge.trainer.model.ModelConfig;
 import io.adapterforge.trainer.model.ModelType;
@@ -11,7 +9,6 @@ import io.adapterforge.trainer.model.RandomBaseModel;
 import io.adapterforge.trainer.model.TokenizerFiles;
 import io.adapterforge.trainer.storage.StagingDirectory;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -169,26 +166,18 @@ final class MakeBaseModelCommand implements Runnable {
 
   /** --tokenizer as a folder, else as a pinned tokenizer fetched into the cache when missing. */
   private Path tokenizerDirectory(AdapterforgeConfig config) {
-    Path folder = Path.of(tokenizer);
-    if (Files.isDirectory(folder)) {
-      return folder;
-    }
-    KnownTokenizer known;
-    try {
-      known = KnownTokenizer.byId(tokenizer);
-    } catch (IllegalArgumentException e) {
-      throw usage("Cannot use --tokenizer " + tokenizer + ": not a folder, and " + e.getMessage());
-    }
     PrintWriter err = spec.commandLine().getErr();
-    TokenizerFetcher fetcher =
-        new TokenizerFetcher(
-            config.tokenizers().cacheDir(),
-            config.tokenizers().npm(),
-            line -> {
-              err.println(line);
-              err.flush();
-            });
-    return fetcher.ensure(known);
+    try {
+      return TokenizerSource.directory(
+          tokenizer,
+          config,
+          line -> {
+            err.println(line);
+            err.flush();
+          });
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
   }
 
   private CommandLine.ParameterException usage(String message) {
