@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       MakeBaseModelCommand.class,
       MergeCommand.class,
       BenchCommand.class,
+      AirflowCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 ok, 2 bad usage or configuration, 1 failure at run time."})
