@@ -11,10 +11,12 @@ import java.util.Optional;
  * value (records of strings, numbers and paths), so jobs may pass parts of it to executors.
  *
  * @param workDir root of everything a run writes locally ({@code work-dir}, default {@code ./work})
+ * @param runId the run id ({@code run-id}); empty when each command should make its own
  * @param adapters per-adapter overrides by adapter id ({@code adapters.<id>.*})
  */
 public record AdapterforgeConfig(
     Path workDir,
+    String runId,
     SparkConfig spark,
     TokenizersConfig tokenizers,
     ClusterConfig cluster,
@@ -23,6 +25,12 @@ public record AdapterforgeConfig(
     TrainConfig train) {
   public AdapterforgeConfig {
     requireNonNull(workDir, "workDir is null");
+    requireNonNull(runId, "runId is null");
+    InvalidConfigException.check(
+        runId.isEmpty() || runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}"),
+        "run-id",
+        runId,
+        "must be empty or match [A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     requireNonNull(spark, "spark is null");
     requireNonNull(tokenizers, "tokenizers is null");
     requireNonNull(cluster, "cluster is null");
@@ -43,6 +51,7 @@ public record AdapterforgeConfig(
   static AdapterforgeConfig from(ConfigReader reader) {
     return new AdapterforgeConfig(
         ConfigLoader.path(reader, "work-dir"),
+        reader.string("run-id"),
         SparkConfig.from(reader),
         TokenizersConfig.from(reader),
         ClusterConfig.from(reader),

@@ -20,6 +20,7 @@ class ConfigLoaderTest {
     AdapterforgeConfig config = ConfigLoader.load(Optional.empty(), List.of());
 
     assertThat(config.workDir()).isEqualTo(Path.of("./work"));
+    assertThat(config.runId()).isEmpty();
     assertThat(config.spark().master()).isEqualTo("local[*]");
     assertThat(config.spark().appName()).isEqualTo("adapterforge");
     assertThat(config.spark().conf())
@@ -56,6 +57,7 @@ class ConfigLoaderTest {
         file,
         """
         work-dir = "/data/af"
+        run-id = "nightly_2026-11-26T02.00"
         spark {
           master = "spark://10.0.0.1:7077"
           app-name = "nightly"
@@ -95,6 +97,7 @@ class ConfigLoaderTest {
         .isEqualTo(
             new AdapterforgeConfig(
                 Path.of("/data/af"),
+                "nightly_2026-11-26T02.00",
                 new SparkConfig(
                     "spark://10.0.0.1:7077",
                     "nightly",
@@ -162,6 +165,14 @@ class ConfigLoaderTest {
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageStartingWith(
             "Cannot use prepare.split.test 0.5: validation + test must leave rows for train");
+  }
+
+  @Test
+  void rejectsRunIdWithSlashes() {
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), List.of("run-id=a/b")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith(
+            "Cannot use run-id a/b: must be empty or match [A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   }
 
   @Test
