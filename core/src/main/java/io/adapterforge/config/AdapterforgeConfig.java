@@ -22,7 +22,8 @@ public record AdapterforgeConfig(
     ClusterConfig cluster,
     PrepareConfig prepare,
     Map<String, AdapterConfig> adapters,
-    TrainConfig train) {
+    TrainConfig train,
+    RegistryConfig registry) {
   public AdapterforgeConfig {
     requireNonNull(workDir, "workDir is null");
     requireNonNull(runId, "runId is null");
@@ -37,6 +38,7 @@ public record AdapterforgeConfig(
     requireNonNull(prepare, "prepare is null");
     adapters = Map.copyOf(requireNonNull(adapters, "adapters is null"));
     requireNonNull(train, "train is null");
+    requireNonNull(registry, "registry is null");
   }
 
   /** The system prompt for an adapter's conversations that have none, if any. */
@@ -57,6 +59,7 @@ public record AdapterforgeConfig(
         ClusterConfig.from(reader),
         PrepareConfig.from(reader),
         AdapterConfig.from(reader),
-        TrainConfig.from(reader));
+        TrainConfig.from(reader),
+        RegistryConfig.from(reader));
   }
 }

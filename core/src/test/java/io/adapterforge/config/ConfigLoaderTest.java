@@ -48,6 +48,9 @@ class ConfigLoaderTest {
     assertThat(config.systemPrompt("any")).isEmpty();
     assertThat(config.train().lora())
         .isEqualTo(new LoraConfig(8, 16, 0.05, List.of("q_proj", "k_proj", "v_proj", "o_proj")));
+    assertThat(config.registry())
+        .isEqualTo(
+            new RegistryConfig("jdbc:sqlite:./work/registry/registry.db", "./work/registry/store"));
   }
 
   @Test
@@ -89,6 +92,7 @@ class ConfigLoaderTest {
           "legal.de" { system-prompt = "" }
         }
         train.lora { rank = 32, alpha = 64.5, dropout = 0, target-modules = [gate_proj, up_proj] }
+        registry { url = "jdbc:postgresql://db:5432/af", store = "hdfs://nn/af/store" }
         """);
 
     AdapterforgeConfig config = ConfigLoader.load(Optional.of(file), List.of());
@@ -119,7 +123,8 @@ class ConfigLoaderTest {
                     new AdapterConfig("support-ru", Optional.of("Отвечай по-русски.")),
                     "legal.de",
                     new AdapterConfig("legal.de", Optional.of(""))),
-                new TrainConfig(new LoraConfig(32, 64.5, 0, List.of("gate_proj", "up_proj")))));
+                new TrainConfig(new LoraConfig(32, 64.5, 0, List.of("gate_proj", "up_proj"))),
+                new RegistryConfig("jdbc:postgresql://db:5432/af", "hdfs://nn/af/store")));
   }
 
   @Test

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ClusterCommand.class,
       MakeBaseModelCommand.class,
       MergeCommand.class,
+      RegistryCommand.class,
       BenchCommand.class,
       AirflowCommand.class,
       CommandLine.HelpCommand.class
