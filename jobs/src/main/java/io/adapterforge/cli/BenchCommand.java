@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Benchmarks; each prints one JSON line of measurements taken in one run.",
-    subcommands = BenchCommand.Prepare.class)
+    subcommands = {BenchCommand.Prepare.class, TrainCommand.Bench.class, BenchTrainCommand.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
