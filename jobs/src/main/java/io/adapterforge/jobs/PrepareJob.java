@@ -82,7 +82,8 @@ public final class PrepareJob {
       try {
         // The expensive pass (parse … tokenize, mask) runs once and lands in Parquet beside the
         // output; the data, the rejects and the report are read from there, column-pruned.
-        org.apache.hadoop.fs.Path encodedPath = new org.apache.hadoop.fs.Path(staging, "_encoded");
+        org.apache.hadoop.fs.Path encodedPath =
+            new org.apache.hadoop.fs.Path(staging, "encoded-rows");
         spark
             .sparkContext()
             .setJobDescription("prepare: parse, clean, dedup, render, tokenize, mask");
