@@ -65,13 +65,15 @@ final class TrainCommand implements Callable<Integer> {
       names = "--adapters",
       split = ",",
       paramLabel = "ID",
-      description = "Adapters to train (default: every adapter in the report).")
+      description = "Adapters to train (default, or empty: every adapter in the report).")
   List<String> adapters = new ArrayList<>();
 
   @Option(
       names = "--run-id",
       paramLabel = "ID",
-      description = "Run id keying checkpoints; reuse it to resume (default: run-<timestamp>).")
+      description =
+          "Run id keying checkpoints; reuse it to resume (default: run-id from config, else"
+              + " run-<timestamp>).")
   String runId;
 
   @Option(
@@ -172,11 +174,15 @@ final class TrainCommand implements Callable<Integer> {
               prepared,
               baseModel,
               output,
-              adapters,
+              // An empty --adapters (Airflow passes "" for "all tenants") selects every adapter.
+              adapters.stream().filter(id -> !id.isBlank()).toList(),
               runId != null
                   ? runId
-                  : "run-"
-                      + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")),
+                  : !config.runId().isEmpty()
+                      ? config.runId()
+                      : "run-"
+                          + LocalDateTime.now()
+                              .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")),
               settings,
               Map.of());
     } catch (IllegalArgumentException e) {
