@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -43,47 +42,13 @@ class ClusterIT {
     ClusterState state = CLUSTER.state();
     Path output = temp.resolve("check.json");
     Path log = temp.resolve("spark-submit.log");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
-    command.addAll(List.of(JavaModuleOptions.defaultModuleOptionArray()));
-    command.addAll(
-        List.of(
-            "-cp",
-            state.sparkHome() + "/jars/*",
-            "org.apache.spark.deploy.SparkSubmit",
-            "--master",
-            state.masterUrl(),
-            "--deploy-mode",
-            "client",
-            "--class",
-            ClusterCheckJob.class.getName(),
-            "--conf",
-            "spark.executor.memory=512m",
-            "--conf",
-            "spark.executor.cores=1",
-            "--conf",
-            "spark.executor.resource.gpu.amount=1",
-            "--conf",
-            "spark.task.resource.gpu.amount=1",
-            "--conf",
-            "spark.driver.host=127.0.0.1",
-            "--conf",
-            "spark.driver.bindAddress=127.0.0.1",
-            "--conf",
-            "spark.ui.enabled=false",
-            System.getProperty("adapterforge.jar"),
-            "--executors",
-            "2",
-            "--tasks",
-            "8",
-            "--output",
-            output.toString()));
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("SPARK_HOME", state.sparkHome());
-    builder.environment().put("SPARK_SCALA_VERSION", "2.13");
-    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        CLUSTER.sparkSubmit(
+            ClusterCheckJob.class.getName(),
+            List.of("spark.executor.resource.gpu.amount=1", "spark.task.resource.gpu.amount=1"),
+            System.getProperty("adapterforge.jar"),
+            List.of("--executors", "2", "--tasks", "8", "--output", output.toString()),
+            log);
     Process driver = builder.start();
 
     boolean finished = driver.waitFor(4, TimeUnit.MINUTES);

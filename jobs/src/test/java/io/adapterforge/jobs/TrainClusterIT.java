@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adapterforge.cli.AdapterforgeCli;
-import io.adapterforge.cluster.ClusterState;
 import io.adapterforge.testing.LocalClusterExtension;
 import io.adapterforge.testing.LocalSparkExtension;
 import io.adapterforge.train.TrainLayout;
@@ -24,7 +23,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.spark.launcher.JavaModuleOptions;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -180,69 +178,39 @@ class TrainClusterIT {
   }
 
   private static Process submit(Path output, String runId, int checkpointEvery) throws IOException {
-    ClusterState state = CLUSTER.state();
     Files.createDirectories(output);
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
-    command.addAll(List.of(JavaModuleOptions.defaultModuleOptionArray()));
-    command.addAll(
-        List.of(
-            "-cp",
-            state.sparkHome() + "/jars/*",
-            "org.apache.spark.deploy.SparkSubmit",
-            "--master",
-            state.masterUrl(),
-            "--deploy-mode",
-            "client",
-            "--class",
+    return CLUSTER
+        .sparkSubmit(
             AdapterforgeCli.class.getName(),
-            "--conf",
-            "spark.executor.memory=512m",
-            "--conf",
-            "spark.executor.cores=1",
-            "--conf",
-            "spark.executor.resource.gpu.amount=1",
-            "--conf",
-            "spark.task.resource.gpu.amount=1",
-            "--conf",
-            "spark.speculation=false",
-            "--conf",
-            "spark.driver.host=127.0.0.1",
-            "--conf",
-            "spark.driver.bindAddress=127.0.0.1",
-            "--conf",
-            "spark.ui.enabled=false",
+            List.of(
+                "spark.executor.resource.gpu.amount=1",
+                "spark.task.resource.gpu.amount=1",
+                "spark.speculation=false"),
             System.getProperty("adapterforge.jar"),
-            "train",
-            "--prepared",
-            prepared.toString(),
-            "--base-model",
-            base.toString(),
-            "--output",
-            output.toString(),
-            "--run-id",
-            runId,
-            "--slots",
-            "2",
-            "--threads-per-slot",
-            "1",
-            "--epochs",
-            "6",
-            "--batch-size",
-            "4",
-            "--learning-rate",
-            "5e-3",
-            "--checkpoint-every",
-            Integer.toString(checkpointEvery)));
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(output.resolve("driver.log").toFile());
-    builder.environment().put("SPARK_HOME", state.sparkHome());
-    builder.environment().put("SPARK_SCALA_VERSION", "2.13");
-    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    return builder.start();
+            List.of(
+                "train",
+                "--prepared",
+                prepared.toString(),
+                "--base-model",
+                base.toString(),
+                "--output",
+                output.toString(),
+                "--run-id",
+                runId,
+                "--slots",
+                "2",
+                "--threads-per-slot",
+                "1",
+                "--epochs",
+                "6",
+                "--batch-size",
+                "4",
+                "--learning-rate",
+                "5e-3",
+                "--checkpoint-every",
+                Integer.toString(checkpointEvery)),
+            output.resolve("driver.log"))
+        .start();
   }
 
   private static String await(Process driver, Path output) throws Exception {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -83,6 +84,56 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
   public List<Long> stop() {
     stoppedPids = new ArrayList<>(StandaloneCluster.stop(dir()));
     return stoppedPids;
+  }
+
+  /**
+   * A {@code SparkSubmit} driver process (client mode, loopback) for this cluster, not yet started:
+   * one-core executors of 512 MiB, UI off; output goes to {@code log}.
+   *
+   * @param mainClass the application's main class
+   * @param extraConf further {@code key=value} Spark properties
+   * @param jar the application jar
+   * @param args the application's arguments
+   */
+  public ProcessBuilder sparkSubmit(
+      String mainClass, List<String> extraConf, String jar, List<String> args, Path log) {
+    ClusterState state = state();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    command.addAll(List.of(JavaModuleOptions.defaultModuleOptionArray()));
+    command.addAll(
+        List.of(
+            "-cp",
+            state.sparkHome() + "/jars/*",
+            "org.apache.spark.deploy.SparkSubmit",
+            "--master",
+            state.masterUrl(),
+            "--deploy-mode",
+            "client",
+            "--class",
+            mainClass));
+    List<String> conf =
+        new ArrayList<>(
+            List.of(
+                "spark.executor.memory=512m",
+                "spark.executor.cores=1",
+                "spark.driver.host=127.0.0.1",
+                "spark.driver.bindAddress=127.0.0.1",
+                "spark.ui.enabled=false"));
+    conf.addAll(extraConf);
+    for (String property : conf) {
+      command.add("--conf");
+      command.add(property);
+    }
+    command.add(jar);
+    command.addAll(args);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("SPARK_HOME", state.sparkHome());
+    builder.environment().put("SPARK_SCALA_VERSION", "2.13");
+    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return builder;
   }
 
   private static int freePort() {
