@@ -53,6 +53,23 @@ final class Attention {
    * @param sin {@code [seq, head_dim]}
    */
   NDArray apply(NDArray x, NDArray mask, NDArray cos, NDArray sin) {
+    return apply(x, mask, cos, sin, null, 0);
+  }
+
+  /**
+   * Attention of new tokens that also attend to the keys and values a KV cache holds for this
+   * layer; their own keys and values are written to the cache after the cached ones (the cache's
+   * length is advanced by the model once every layer has run).
+   *
+   * @param x {@code [batch, seq, hidden]}; batch 1 with a cache
+   * @param mask additive mask {@code [batch, 1, 1, seq, keys]}, where keys is the cache's length
+   *     plus seq (seq without a cache)
+   * @param cos {@code [seq, head_dim]}, the rows of the new tokens' positions
+   * @param sin {@code [seq, head_dim]}, likewise
+   * @param cache null for a full-sequence pass
+   * @param layer this layer's index in the cache
+   */
+  NDArray apply(NDArray x, NDArray mask, NDArray cos, NDArray sin, KvCache cache, int layer) {
     Shape shape = x.getShape();
     long batch = shape.get(0);
     long seq = shape.get(1);
@@ -66,14 +83,20 @@ final class Attention {
     }
     q = RotaryEmbedding.apply(q.transpose(0, 2, 1, 3), cos, sin);
     k = RotaryEmbedding.apply(k.transpose(0, 2, 1, 3), cos, sin);
+    if (cache != null) {
+      NDArray[] cached = cache.store(layer, k, v);
+      k = cached[0];
+      v = cached[1];
+    }
+    long keys = k.getShape().get(2);
     // Query head h uses key/value head h / groups, as repeat_kv arranges it.
     NDArray scores =
         NativeArrays.mul(
                 q.reshape(batch, kvHeads, groups * seq, headDim).matMul(k.transpose(0, 1, 3, 2)),
                 scale)
-            .reshape(batch, kvHeads, groups, seq, seq)
+            .reshape(batch, kvHeads, groups, seq, keys)
             .add(mask);
-    NDArray attended = scores.softmax(-1).reshape(batch, kvHeads, groups * seq, seq).matMul(v);
+    NDArray attended = scores.softmax(-1).reshape(batch, kvHeads, groups * seq, keys).matMul(v);
     NDArray merged =
         attended
             .reshape(batch, heads, seq, headDim)

@@ -58,7 +58,16 @@ final class DecoderLayer {
   }
 
   NDArray apply(NDArray hidden, NDArray mask, NDArray cos, NDArray sin) {
-    NDArray attended = attention.apply(inputNorm.apply(hidden), mask, cos, sin);
+    return apply(hidden, mask, cos, sin, null);
+  }
+
+  /**
+   * The block on new tokens; with a {@code cache}, attention also reads the keys and values cached
+   * for this layer and stores the new tokens' (see {@link Attention#apply(NDArray, NDArray,
+   * NDArray, NDArray, KvCache, int)}).
+   */
+  NDArray apply(NDArray hidden, NDArray mask, NDArray cos, NDArray sin, KvCache cache) {
+    NDArray attended = attention.apply(inputNorm.apply(hidden), mask, cos, sin, cache, index);
     if (preFeedForwardNorm == null) {
       NDArray h = hidden.add(attended);
       return h.add(feedForward.apply(postAttentionNorm.apply(h)));

@@ -30,6 +30,10 @@ import java.util.Map;
  * non-padding tokens, and on sliding layers only to the last {@code sliding_window} of them.
  * Outputs at padding positions are computed but meaningless: callers ignore them.
  *
+ * <p>For decoding, {@link #logitsWithCache} runs one sequence incrementally: a {@link KvCache}
+ * holds the keys and values of the tokens seen so far, and each call runs only the new tokens, at
+ * the positions that follow, with the same numbers as a full-sequence pass within float rounding.
+ *
  * <p>Weights are held in float32 (or bfloat16, see {@link WeightPrecision}) in a manager the model
  * owns, which is capped after loading so that no array computed in a forward pass can attach to it;
  * {@link #close()} frees them. Every intermediate of a forward pass lives in a sub-manager of the
@@ -39,9 +43,9 @@ import java.util.Map;
  * tables and scalars made from Java data go through {@link io.adapterforge.trainer.NativeArrays} (a
  * test collects garbage between forward and backward passes to hold this).
  *
- * <p>Thread-safe: forward passes may run concurrently (each with inputs in its own manager); the
- * weights are never modified. Adapters are set per {@link Projection}. Closing must not race with
- * forward passes.
+ * <p>Thread-safe: forward passes may run concurrently (each with inputs in its own manager, and its
+ * own {@link KvCache}); the weights are never modified. Adapters are set per {@link Projection}.
+ * Closing must not race with forward passes.
  */
 public final class DecoderModel implements AutoCloseable {
   private final ModelConfig config;
@@ -187,6 +191,37 @@ public final class DecoderModel implements AutoCloseable {
   }
 
   /**
+   * Logits {@code [1, n, vocab]} in float32 of {@code n} new tokens continuing the sequence {@code
+   * cache} holds, attached to {@code inputIds}' manager; the tokens' keys and values are appended
+   * to the cache. The tokens take positions {@code cache.length()..cache.length()+n-1} and attend
+   * to every cached token and causally to each other (on sliding layers to the last {@code
+   * sliding_window} positions only), so running a sequence in pieces gives, within float rounding,
+   * the logits {@code logits(ids, null)} computes for the whole sequence. No autograd: for
+   * inference. If the call fails, the cache is left as it was.
+   *
+   * @param inputIds token ids {@code [1, n]}, INT64 or INT32, each in {@code [0, vocab_size)}
+   * @param cache made for this model by {@link KvCache#create}
+   * @throws IllegalArgumentException if the batch is not 1, the shape, type or ids are otherwise
+   *     invalid, or the cache has no room for {@code n} more tokens
+   * @throws IllegalStateException if the cache is closed or was made for another model
+   */
+  public NDArray logitsWithCache(NDArray inputIds, KvCache cache) {
+    return run(inputIds, null, requireNonNull(cache, "cache is null"), true);
+  }
+
+  /**
+   * The final hidden states {@code [1, n, hidden]} of new tokens run with a KV cache, as {@link
+   * #logitsWithCache} runs them (appending to the cache): {@code head} of them gives its logits.
+   * Lets a decoder compute logits only at the last position.
+   *
+   * @throws IllegalArgumentException as {@link #logitsWithCache}
+   * @throws IllegalStateException as {@link #logitsWithCache}
+   */
+  public NDArray hiddenStatesWithCache(NDArray inputIds, KvCache cache) {
+    return run(inputIds, null, requireNonNull(cache, "cache is null"), false);
+  }
+
+  /**
    * The LM head (and Gemma's final soft-capping) applied to final hidden states {@code [...,
    * hidden]}, giving float32 logits {@code [..., vocab]} attached to {@code hiddenStates}' manager:
    * {@code head(hiddenStates(ids, mask))} equals {@code logits(ids, mask)}. Lets a loss compute
@@ -203,16 +238,30 @@ public final class DecoderModel implements AutoCloseable {
   }
 
   private NDArray run(NDArray inputIds, NDArray attentionMask, boolean withHead) {
+    return run(inputIds, attentionMask, null, withHead);
+  }
+
+  /** A forward pass; with a cache (batch 1, no mask) the tokens continue the cached sequence. */
+  private NDArray run(NDArray inputIds, NDArray attentionMask, KvCache cache, boolean withHead) {
     requireNonNull(inputIds, "inputIds is null");
     NDManager caller = inputIds.getManager();
     Shape shape = validate(inputIds, attentionMask);
     int batch = (int) shape.get(0);
     int seq = (int) shape.get(1);
+    int offset = 0;
+    if (cache != null) {
+      if (batch != 1) {
+        throw new IllegalArgumentException(
+            "Cannot use input_ids of shape " + shape + " with a KV cache: the batch must be 1");
+      }
+      cache.checkAppend(this, seq);
+      offset = cache.length();
+    }
     try (NDManager scope = caller.newSubManager()) {
-      Map<AttentionType, NDArray> masks = masks(scope, attentionMask, batch, seq);
+      Map<AttentionType, NDArray> masks = masks(scope, attentionMask, batch, offset, seq);
       Map<AttentionType, NDArray[]> tables = new EnumMap<>(AttentionType.class);
       for (AttentionType type : masks.keySet()) {
-        tables.put(type, rotary.get(type).tables(scope, seq));
+        tables.put(type, rotary.get(type).tables(scope, offset, seq));
       }
       NDArray hidden =
           inputIds
@@ -231,10 +280,14 @@ public final class DecoderModel implements AutoCloseable {
         try (NDManager layerScope = scope.newSubManager()) {
           hidden.attach(layerScope);
           NDArray[] table = tables.get(layer.attentionType());
-          NDArray next = layer.apply(hidden, masks.get(layer.attentionType()), table[0], table[1]);
+          NDArray next =
+              layer.apply(hidden, masks.get(layer.attentionType()), table[0], table[1], cache);
           next.attach(scope);
           hidden = next;
         }
+      }
+      if (cache != null) {
+        cache.advance(seq);
       }
       NDArray result = finalNorm.apply(hidden);
       if (withHead) {
@@ -279,24 +332,27 @@ public final class DecoderModel implements AutoCloseable {
   }
 
   /**
-   * Additive masks {@code [batch, 1, 1, seq, seq]} per attention type present: 0 where query q may
-   * attend key k (k ≤ q, k not padding, and on sliding layers k > q - window), otherwise the most
-   * negative float, as transformers' masks are. Fully masked rows (padding past a window) then give
-   * a uniform distribution rather than NaN, so no NaN reaches the real tokens.
+   * Additive masks {@code [batch, 1, 1, seq, offset + seq]} per attention type present, for queries
+   * at positions {@code offset..offset+seq-1} and keys at {@code 0..offset+seq-1}: 0 where query q
+   * may attend key k (k ≤ q, k not padding, and on sliding layers k > q - window), otherwise the
+   * most negative float, as transformers' masks are. Fully masked rows (padding past a window) then
+   * give a uniform distribution rather than NaN, so no NaN reaches the real tokens.
+   *
+   * @param attentionMask {@code [batch, seq]} with offset 0; null for no padding
    */
   private Map<AttentionType, NDArray> masks(
-      NDManager scope, NDArray attentionMask, int batch, int seq) {
-    NDArray positions = scope.arange(0, seq, 1, DataType.INT64);
-    NDArray queries = positions.reshape(seq, 1);
-    NDArray keys = positions.reshape(1, seq);
+      NDManager scope, NDArray attentionMask, int batch, int offset, int seq) {
+    int keyCount = offset + seq;
+    NDArray queries = scope.arange(offset, keyCount, 1, DataType.INT64).reshape(seq, 1);
+    NDArray keys = scope.arange(0, keyCount, 1, DataType.INT64).reshape(1, keyCount);
     NDArray causal = keys.lte(queries);
     NDArray keep;
     if (attentionMask == null) {
-      keep = scope.ones(new Shape(batch, 1, 1, 1, seq), DataType.BOOLEAN);
+      keep = scope.ones(new Shape(batch, 1, 1, 1, keyCount), DataType.BOOLEAN);
     } else {
       keep = attentionMask.neq(0);
       keep.attach(scope);
-      keep = keep.reshape(batch, 1, 1, 1, seq);
+      keep = keep.reshape(batch, 1, 1, 1, keyCount);
     }
     Map<AttentionType, NDArray> masks = new EnumMap<>(AttentionType.class);
     for (DecoderLayer layer : layers) {
@@ -310,7 +366,7 @@ public final class DecoderModel implements AutoCloseable {
       }
       NDArray additive =
           allowed
-              .reshape(1, 1, 1, seq, seq)
+              .reshape(1, 1, 1, seq, keyCount)
               .logicalAnd(keep)
               .toType(DataType.FLOAT32, false)
               .sub(1f)

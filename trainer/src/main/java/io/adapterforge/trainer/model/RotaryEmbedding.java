@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import io.adapterforge.trainer.NativeArrays;
 
 /**
- * Rotary position embedding for one kind of layer: cos/sin tables for positions {@code 0..S-1},
- * applied to queries and keys as transformers' {@code apply_rotary_pos_emb} does ({@code x·cos +
+ * Rotary position embedding for one kind of layer: cos/sin tables for a run of positions, applied
+ * to queries and keys as transformers' {@code apply_rotary_pos_emb} does ({@code x·cos +
  * rotate_half(x)·sin}, halves not interleaved). Immutable and thread-safe.
  */
 final class RotaryEmbedding {
@@ -20,25 +20,36 @@ final class RotaryEmbedding {
   }
 
   /**
-   * The {@code [seqLen, headDim]} cosine and sine tables, in {@code manager}. Angles are computed
-   * in double precision from the float32 inverse frequencies, as a float32 reference would within
-   * rounding.
+   * The {@code [seqLen, headDim]} cosine and sine tables of positions {@code 0..seqLen-1}, in
+   * {@code manager}. Angles are computed in double precision from the float32 inverse frequencies,
+   * as a float32 reference would within rounding.
    */
   NDArray[] tables(NDManager manager, int seqLen) {
+    return tables(manager, 0, seqLen);
+  }
+
+  /**
+   * The {@code [seqLen, headDim]} cosine and sine tables of positions {@code offset..offset +
+   * seqLen - 1}, in {@code manager}: row {@code i} equals row {@code offset + i} of {@code
+   * tables(manager, offset + seqLen)} exactly, so a KV cache rotates each token as the
+   * full-sequence pass does.
+   */
+  NDArray[] tables(NDManager manager, int offset, int seqLen) {
     int half = inverseFrequencies.length;
     int dim = 2 * half;
     float[] cos = new float[seqLen * dim];
     float[] sin = new float[seqLen * dim];
-    for (int position = 0; position < seqLen; position++) {
+    for (int row = 0; row < seqLen; row++) {
+      long position = (long) offset + row;
       for (int i = 0; i < half; i++) {
         double angle = (double) position * inverseFrequencies[i];
         float c = (float) Math.cos(angle);
         float s = (float) Math.sin(angle);
-        int row = position * dim;
-        cos[row + i] = c;
-        cos[row + half + i] = c;
-        sin[row + i] = s;
-        sin[row + half + i] = s;
+        int start = row * dim;
+        cos[start + i] = c;
+        cos[start + half + i] = c;
+        sin[start + i] = s;
+        sin[start + half + i] = s;
       }
     }
     Shape shape = new Shape(seqLen, dim);
