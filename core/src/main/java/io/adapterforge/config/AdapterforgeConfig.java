@@ -12,7 +12,15 @@ import java.util.Optional;
  *
  * @param workDir root of everything a run writes locally ({@code work-dir}, default {@code ./work})
  * @param runId the run id ({@code run-id}); empty when each command should make its own
+ * @param spark where jobs run ({@code spark.*})
+ * @param tokenizers the pinned real tokenizers ({@code tokenizers.*})
+ * @param cluster the local standalone cluster ({@code cluster.*})
+ * @param prepare how corpora become the prepared dataset ({@code prepare.*})
  * @param adapters per-adapter overrides by adapter id ({@code adapters.<id>.*})
+ * @param train how adapters are trained ({@code train.*})
+ * @param evaluate how adapters are scored and the router trained ({@code evaluate.*})
+ * @param publish the publish gate's thresholds ({@code publish.*})
+ * @param registry where published adapters go ({@code registry.*})
  */
 public record AdapterforgeConfig(
     Path workDir,
@@ -23,6 +31,8 @@ public record AdapterforgeConfig(
     PrepareConfig prepare,
     Map<String, AdapterConfig> adapters,
     TrainConfig train,
+    EvaluateConfig evaluate,
+    PublishConfig publish,
     RegistryConfig registry) {
   public AdapterforgeConfig {
     requireNonNull(workDir, "workDir is null");
@@ -38,7 +48,15 @@ public record AdapterforgeConfig(
     requireNonNull(prepare, "prepare is null");
     adapters = Map.copyOf(requireNonNull(adapters, "adapters is null"));
     requireNonNull(train, "train is null");
+    requireNonNull(evaluate, "evaluate is null");
+    requireNonNull(publish, "publish is null");
     requireNonNull(registry, "registry is null");
+  }
+
+  /** The overrides of one adapter; one without any when the config names none for it. */
+  public AdapterConfig adapter(String adapterId) {
+    AdapterConfig adapter = adapters.get(adapterId);
+    return adapter != null ? adapter : AdapterConfig.of(adapterId);
   }
 
   /** The system prompt for an adapter's conversations that have none, if any. */
@@ -60,6 +78,8 @@ public record AdapterforgeConfig(
         PrepareConfig.from(reader),
         AdapterConfig.from(reader),
         TrainConfig.from(reader),
+        EvaluateConfig.from(reader),
+        PublishConfig.from(reader),
         RegistryConfig.from(reader));
   }
 }

@@ -109,15 +109,21 @@ public final class ConfigLoader {
     }
   }
 
-  /** A number or boolean when the text is one (so it renders unquoted), else the text itself. */
+  /**
+   * A number or boolean when the text is one (so it renders unquoted), {@code null} for {@code
+   * null} (which unsets an optional key), else the text itself.
+   */
   private static Object scalar(String value) {
+    if (value.equals("null")) {
+      return null;
+    }
     if (value.equals("true") || value.equals("false")) {
       return Boolean.valueOf(value);
     }
     if (value.matches("-?[0-9]{1,18}")) {
       return Long.valueOf(value);
     }
-    if (value.matches("-?[0-9]+\\.[0-9]+([eE][-+]?[0-9]+)?")) {
+    if (value.matches("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?")) {
       return Double.valueOf(value);
     }
     return value;
@@ -126,7 +132,8 @@ public final class ConfigLoader {
   /**
    * Parses one {@code key=value}. Values starting with {@code [} or <code>{</code> are HOCON (lists
    * and objects); anything else is taken as a literal string (so {@code local[*]} and {@code
-   * hdfs://x/y} need no quoting) and converted to a number or boolean when a key asks for one.
+   * hdfs://x/y} need no quoting) and converted to a number or boolean when a key asks for one;
+   * {@code null} unsets an optional key.
    */
   static Config parseOverride(String override) {
     int equals = override.indexOf('=');

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
@@ -12,6 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -38,6 +42,10 @@ public final class ConfigReader {
     return read(key, () -> config.getInt(key), "must be an integer");
   }
 
+  public long longInteger(String key) {
+    return read(key, () -> config.getLong(key), "must be an integer");
+  }
+
   public double number(String key) {
     return read(key, () -> config.getDouble(key), "must be a number");
   }
@@ -60,6 +68,42 @@ public final class ConfigReader {
       return List.copyOf(items);
     }
     return read(key, () -> List.copyOf(config.getStringList(key)), "must be a list of strings");
+  }
+
+  /**
+   * A list of regular expressions. Like {@link #stringList}, but a single string is one item, not
+   * split at commas: a comma is an ordinary character of a regular expression.
+   */
+  public List<String> patternList(String key) {
+    ConfigValue value = value(key);
+    if (value.valueType() == ConfigValueType.STRING) {
+      readKeys.add(key);
+      return List.of((String) value.unwrapped());
+    }
+    return read(key, () -> List.copyOf(config.getStringList(key)), "must be a list of strings");
+  }
+
+  /**
+   * An optional string: empty when the key is absent or {@code null}. The key counts as known
+   * either way, so {@code local.conf} may list it as {@code null}.
+   */
+  public Optional<String> optionalString(String key) {
+    return isUnset(key) ? Optional.empty() : Optional.of(string(key));
+  }
+
+  /** An optional integer; see {@link #optionalString}. */
+  public OptionalInt optionalInteger(String key) {
+    return isUnset(key) ? OptionalInt.empty() : OptionalInt.of(integer(key));
+  }
+
+  /** An optional number; see {@link #optionalString}. */
+  public OptionalDouble optionalNumber(String key) {
+    return isUnset(key) ? OptionalDouble.empty() : OptionalDouble.of(number(key));
+  }
+
+  /** An optional list of strings, read as {@link #stringList}; see {@link #optionalString}. */
+  public Optional<List<String>> optionalStringList(String key) {
+    return isUnset(key) ? Optional.empty() : Optional.of(stringList(key));
   }
 
   /**
@@ -106,6 +150,11 @@ public final class ConfigReader {
     return parent + "." + ConfigUtil.joinPath(child) + "." + leaf;
   }
 
+  private boolean isUnset(String key) {
+    readKeys.add(key);
+    return !config.hasPath(key);
+  }
+
   /** True when the key is set (to anything but null). */
   public boolean has(String key) {
     return config.hasPath(key);
@@ -129,17 +178,40 @@ public final class ConfigReader {
     }
   }
 
-  /** Where a key's value was set, e.g. {@code " (set in my.conf: 12)"}, or empty when unknown. */
-  public String originOf(String key) {
-    return config.hasPath(key) ? origin(config.getValue(key)) : "";
+  /** The keys read so far, optional ones included; for tests. */
+  Set<String> readKeys() {
+    return Set.copyOf(readKeys);
   }
 
+  /** Every key present, those set to {@code null} included; for tests. */
+  Set<String> presentKeys() {
+    return Set.copyOf(entries().keySet());
+  }
+
+  /** Where a key's value was set, e.g. {@code " (set in my.conf: 12)"}, or empty when unknown. */
+  public String originOf(String key) {
+    ConfigValue value = config.hasPathOrNull(key) ? leafOrNull(key) : null;
+    return value == null ? "" : origin(value);
+  }
+
+  /** Every leaf, including those set to {@code null} (which {@link Config#entrySet} leaves out). */
   private Map<String, ConfigValue> entries() {
     Map<String, ConfigValue> result = new LinkedHashMap<>();
-    for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
-      result.put(entry.getKey(), entry.getValue());
-    }
+    collectLeaves(config.root(), new ArrayList<>(), result);
     return result;
+  }
+
+  private static void collectLeaves(
+      ConfigObject object, List<String> path, Map<String, ConfigValue> leaves) {
+    for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
+      path.add(entry.getKey());
+      if (entry.getValue() instanceof ConfigObject child) {
+        collectLeaves(child, path, leaves);
+      } else {
+        leaves.put(ConfigUtil.joinPath(path), entry.getValue());
+      }
+      path.remove(path.size() - 1);
+    }
   }
 
   private boolean isInFreeFormSection(String key) {
@@ -186,9 +258,27 @@ public final class ConfigReader {
 
   private ConfigValue value(String key) {
     if (!config.hasPath(key)) {
+      if (config.hasPathOrNull(key)) {
+        throw new InvalidConfigException(
+            key,
+            String.format(
+                "Cannot use %s null: a value is required%s", key, origin(leafOrNull(key))));
+      }
       throw new InvalidConfigException(key, "Missing config key " + key);
     }
     return config.getValue(key);
+  }
+
+  /** The value at a path, {@code null} values included (where {@link Config#getValue} throws). */
+  private ConfigValue leafOrNull(String key) {
+    ConfigValue value = config.root();
+    for (String part : ConfigUtil.splitPath(key)) {
+      if (!(value instanceof ConfigObject object) || !object.containsKey(part)) {
+        return null;
+      }
+      value = object.get(part);
+    }
+    return value;
   }
 
   private <T> T read(String key, ValueSupplier<T> supplier, String rule) {

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,8 +48,36 @@ class ConfigLoaderTest {
                 new PrepareConfig.Split(0.05, 0.05, 20)));
     assertThat(config.adapters()).isEmpty();
     assertThat(config.systemPrompt("any")).isEmpty();
-    assertThat(config.train().lora())
-        .isEqualTo(new LoraConfig(8, 16, 0.05, List.of("q_proj", "k_proj", "v_proj", "o_proj")));
+    assertThat(config.train())
+        .isEqualTo(
+            new TrainConfig(
+                2e-4,
+                3,
+                8,
+                0,
+                50,
+                0,
+                42,
+                0,
+                0,
+                new LoraConfig(8, 16, 0.05, List.of("q_proj", "k_proj", "v_proj", "o_proj"))));
+    assertThat(config.evaluate().maxRowsPerSplit()).isEqualTo(256);
+    assertThat(config.evaluate().batchSize()).isEqualTo(8);
+    assertThat(config.evaluate().maxGenerations()).isEqualTo(16);
+    assertThat(config.evaluate().maxNewTokens()).isEqualTo(64);
+    // The patterns are pinned to ToolCallDetector.DEFAULT_PATTERNS by a test in evaluation.
+    assertThat(config.evaluate().toolCall().patterns()).hasSize(2);
+    assertThat(config.evaluate().router())
+        .isEqualTo(new EvaluateConfig.Router(0.5, 262144, 100, 0.01));
+    assertThat(config.publish())
+        .isEqualTo(
+            new PublishConfig(
+                0.02,
+                0.01,
+                OptionalDouble.empty(),
+                OptionalDouble.empty(),
+                OptionalDouble.empty(),
+                OptionalDouble.empty()));
     assertThat(config.registry())
         .isEqualTo(
             new RegistryConfig("jdbc:sqlite:./work/registry/registry.db", "./work/registry/store"));
@@ -89,9 +119,46 @@ class ConfigLoaderTest {
         }
         adapters {
           support-ru { system-prompt = "Отвечай по-русски." }
-          "legal.de" { system-prompt = "" }
+          "legal.de" {
+            system-prompt = ""
+            lora { rank = 4, alpha = 8.5, target-modules = [q_proj] }
+            learning-rate = 1e-3
+            epochs = 7
+          }
         }
-        train.lora { rank = 32, alpha = 64.5, dropout = 0, target-modules = [gate_proj, up_proj] }
+        train {
+          learning-rate = 5e-5
+          epochs = 2
+          batch-size = 4
+          max-steps = 1000
+          checkpoint-every = 25
+          eval-every = 10
+          seed = 7
+          slots = 3
+          threads-per-slot = 2
+          lora { rank = 32, alpha = 64.5, dropout = 0, target-modules = [gate_proj, up_proj] }
+        }
+        evaluate {
+          max-rows-per-split = 64
+          batch-size = 2
+          max-generations = 0
+          max-new-tokens = 128
+          tool-call.patterns = ["CALL\\\\((?<name>\\\\w+)\\\\)", "<fn (?<name>[a-z]+)>"]
+          router {
+            min-confidence = 0.75
+            num-features = 1024
+            max-iterations = 20
+            regularization = 0
+          }
+        }
+        publish {
+          min-gain = 0.05
+          max-regression = 0
+          min-exact-match = 0.5
+          min-token-f1 = 0.6
+          min-tool-call-f1 = 0.7
+          min-tool-name-accuracy = 1
+        }
         registry { url = "jdbc:postgresql://db:5432/af", store = "hdfs://nn/af/store" }
         """);
 
@@ -120,10 +187,49 @@ class ConfigLoaderTest {
                     new PrepareConfig.Split(0.1, 0.2, 10)),
                 Map.of(
                     "support-ru",
-                    new AdapterConfig("support-ru", Optional.of("Отвечай по-русски.")),
+                    new AdapterConfig(
+                        "support-ru",
+                        Optional.of("Отвечай по-русски."),
+                        OptionalInt.empty(),
+                        OptionalDouble.empty(),
+                        Optional.empty(),
+                        OptionalDouble.empty(),
+                        OptionalInt.empty()),
                     "legal.de",
-                    new AdapterConfig("legal.de", Optional.of(""))),
-                new TrainConfig(new LoraConfig(32, 64.5, 0, List.of("gate_proj", "up_proj"))),
+                    new AdapterConfig(
+                        "legal.de",
+                        Optional.of(""),
+                        OptionalInt.of(4),
+                        OptionalDouble.of(8.5),
+                        Optional.of(List.of("q_proj")),
+                        OptionalDouble.of(1e-3),
+                        OptionalInt.of(7))),
+                new TrainConfig(
+                    5e-5,
+                    2,
+                    4,
+                    1000,
+                    25,
+                    10,
+                    7,
+                    3,
+                    2,
+                    new LoraConfig(32, 64.5, 0, List.of("gate_proj", "up_proj"))),
+                new EvaluateConfig(
+                    64,
+                    2,
+                    0,
+                    128,
+                    new EvaluateConfig.ToolCall(
+                        List.of("CALL\\((?<name>\\w+)\\)", "<fn (?<name>[a-z]+)>")),
+                    new EvaluateConfig.Router(0.75, 1024, 20, 0)),
+                new PublishConfig(
+                    0.05,
+                    0,
+                    OptionalDouble.of(0.5),
+                    OptionalDouble.of(0.6),
+                    OptionalDouble.of(0.7),
+                    OptionalDouble.of(1)),
                 new RegistryConfig("jdbc:postgresql://db:5432/af", "hdfs://nn/af/store")));
   }
 

@@ -3,8 +3,11 @@ package io.adapterforge.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adapterforge.bench.TrainJobBenchmark;
 import io.adapterforge.config.AdapterforgeConfig;
+import io.adapterforge.config.InvalidConfigException;
+import io.adapterforge.config.TrainConfig;
 import io.adapterforge.jobs.SparkSessions;
 import io.adapterforge.jobs.TrainJob;
+import io.adapterforge.train.AdapterSpec;
 import io.adapterforge.train.TrainSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -24,8 +27,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code adapterforge train}: trains every adapter of a prepared dataset (or those named) on Spark,
- * one task per slot. The training settings are options until {@code train.*} has keys for them;
- * each option names the key it will become.
+ * one task per slot. The training settings come from {@code train.*}; each option named after one
+ * of its keys ({@code --epochs} for {@code train.epochs}) overrides it for this run. Per-adapter
+ * overrides ({@code adapters.<id>.lora.rank}, ...) apply on top.
  */
 @Command(
     name = "train",
@@ -78,71 +82,65 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--learning-rate",
-      defaultValue = "2e-4",
       paramLabel = "LR",
-      description = "Peak learning rate (future train.learning-rate; default ${DEFAULT-VALUE}).")
-  double learningRate;
+      description = "Peak learning rate (overrides train.learning-rate, default 2e-4).")
+  Double learningRate;
 
   @Option(
       names = "--epochs",
-      defaultValue = "3",
       paramLabel = "N",
-      description = "Epochs (future train.epochs; default ${DEFAULT-VALUE}).")
-  int epochs;
+      description = "Epochs (overrides train.epochs, default 3).")
+  Integer epochs;
 
   @Option(
       names = "--batch-size",
-      defaultValue = "8",
       paramLabel = "N",
-      description = "Rows per micro-batch (future train.batch-size; default ${DEFAULT-VALUE}).")
-  int batchSize;
+      description = "Rows per micro-batch (overrides train.batch-size, default 8).")
+  Integer batchSize;
 
   @Option(
       names = "--max-steps",
-      defaultValue = "0",
       paramLabel = "N",
       description =
-          "Updates per adapter, overriding epochs when positive (future train.max-steps; default ${DEFAULT-VALUE}).")
-  long maxSteps;
+          "Updates per adapter, overriding epochs when positive (overrides train.max-steps,"
+              + " default 0).")
+  Long maxSteps;
 
   @Option(
       names = "--checkpoint-every",
-      defaultValue = "50",
       paramLabel = "N",
-      description =
-          "Updates between checkpoints (future train.checkpoint-every; default ${DEFAULT-VALUE}).")
-  long checkpointEvery;
+      description = "Updates between checkpoints (overrides train.checkpoint-every, default 50).")
+  Long checkpointEvery;
 
   @Option(
       names = "--eval-every",
-      defaultValue = "0",
       paramLabel = "N",
       description =
-          "Updates between validation losses, 0 = after the last (future train.eval-every; default ${DEFAULT-VALUE}).")
-  long evalEvery;
+          "Updates between validation losses, 0 = after the last (overrides train.eval-every,"
+              + " default 0).")
+  Long evalEvery;
 
   @Option(
       names = "--seed",
-      defaultValue = "42",
       paramLabel = "N",
-      description = "Seed (future train.seed; default ${DEFAULT-VALUE}).")
-  long seed;
+      description = "Seed (overrides train.seed, default 42).")
+  Long seed;
 
   @Option(
       names = "--slots",
-      defaultValue = "0",
       paramLabel = "N",
       description =
-          "Training slots, 0 = one per task slot of the cluster (future train.slots; default ${DEFAULT-VALUE}).")
-  int slots;
+          "Training slots, 0 = one per task slot of the cluster (overrides train.slots,"
+              + " default 0).")
+  Integer slots;
 
   @Option(
       names = "--threads-per-slot",
-      defaultValue = "0",
       paramLabel = "N",
       description =
-          "libtorch threads per slot, 0 = the task's cpus (cores / slots locally) (future train.threads-per-slot; default ${DEFAULT-VALUE}).")
-  int threadsPerSlot;
+          "libtorch threads per slot, 0 = the task's cpus (cores / slots locally) (overrides"
+              + " train.threads-per-slot, default 0).")
+  Integer threadsPerSlot;
 
   @Mixin ConfigOptions options;
 
@@ -151,43 +149,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     AdapterforgeConfig config = options.load();
-    TrainSettings settings;
-    TrainJob.Request request;
-    try {
-      settings =
-          new TrainSettings(
-              learningRate,
-              epochs,
-              batchSize,
-              maxSteps,
-              checkpointEvery,
-              evalEvery,
-              seed,
-              slots,
-              threadsPerSlot,
-              config.train().lora().rank(),
-              config.train().lora().alpha(),
-              config.train().lora().dropout(),
-              config.train().lora().targetModules());
-      request =
-          new TrainJob.Request(
-              prepared,
-              baseModel,
-              output,
-              // An empty --adapters (Airflow passes "" for "all tenants") selects every adapter.
-              adapters.stream().filter(id -> !id.isBlank()).toList(),
-              runId != null
-                  ? runId
-                  : !config.runId().isEmpty()
-                      ? config.runId()
-                      : "run-"
-                          + LocalDateTime.now()
-                              .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")),
-              settings,
-              Map.of());
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    TrainJob.Request request = request(config);
     PrintWriter out = spec.commandLine().getOut();
     SparkSession spark = SparkSessions.create(config.spark(), "train");
     try {
@@ -210,6 +172,59 @@ final class TrainCommand implements Callable<Integer> {
       return result.anyFailed() ? 1 : 0;
     } finally {
       spark.stop();
+    }
+  }
+
+  /**
+   * What to train: {@code train.*} with the options given over it, and every adapter's {@code
+   * adapters.<id>.*} overrides (the job ignores those of adapters it does not train).
+   *
+   * @throws ParameterException when an option breaks its key's rule, or the run id is not a folder
+   *     name
+   */
+  TrainJob.Request request(AdapterforgeConfig config) {
+    TrainSettings settings = TrainSettings.from(withOptions(config.train()));
+    Map<String, AdapterSpec> overrides = AdapterSpec.overrides(config.adapters(), settings);
+    try {
+      return new TrainJob.Request(
+          prepared,
+          baseModel,
+          output,
+          // An empty --adapters (Airflow passes "" for "all tenants") selects every adapter.
+          adapters.stream().filter(id -> !id.isBlank()).toList(),
+          runId != null
+              ? runId
+              : !config.runId().isEmpty()
+                  ? config.runId()
+                  : "run-"
+                      + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")),
+          settings,
+          overrides);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** {@code train.*} with each option given in place of its key. */
+  private TrainConfig withOptions(TrainConfig train) {
+    try {
+      return new TrainConfig(
+          learningRate != null ? learningRate : train.learningRate(),
+          epochs != null ? epochs : train.epochs(),
+          batchSize != null ? batchSize : train.batchSize(),
+          maxSteps != null ? maxSteps : train.maxSteps(),
+          checkpointEvery != null ? checkpointEvery : train.checkpointEvery(),
+          evalEvery != null ? evalEvery : train.evalEvery(),
+          seed != null ? seed : train.seed(),
+          slots != null ? slots : train.slots(),
+          threadsPerSlot != null ? threadsPerSlot : train.threadsPerSlot(),
+          train.lora());
+    } catch (InvalidConfigException e) {
+      // The loaded config passed these rules, so an option broke one; each option is named after
+      // its key (--epochs for train.epochs).
+      throw new ParameterException(
+          spec.commandLine(),
+          e.getMessage() + " (set in --" + e.key().substring("train.".length()) + ")");
     }
   }
 

@@ -1,14 +1,14 @@
 package io.adapterforge.train;
 
-import static java.util.Objects.requireNonNull;
-
+import io.adapterforge.config.LoraConfig;
+import io.adapterforge.config.TrainConfig;
 import java.io.Serializable;
 import java.util.List;
 
 /**
- * Run-wide training settings of the train job. Until {@code train.*} has these keys (see each
- * parameter), they come from {@code train}'s command-line options with the defaults of {@link
- * #defaults}; each maps one-to-one to a config key. Serializable: it travels to the executors.
+ * Run-wide training settings of the train job: {@code train.*} ({@link TrainConfig}) flattened into
+ * a record that travels to the executors, made with {@link #from}. Each component maps one-to-one
+ * to a config key and follows its rules. Serializable.
  *
  * @param learningRate peak learning rate ({@code train.learning-rate}, default 2e-4)
  * @param epochs passes over each adapter's train split ({@code train.epochs}, default 3)
@@ -44,29 +44,46 @@ public record TrainSettings(
     List<String> targetModules)
     implements Serializable {
   public TrainSettings {
-    requireNonNull(targetModules, "targetModules is null");
-    check(
-        learningRate > 0 && Double.isFinite(learningRate),
-        "learning-rate",
-        learningRate,
-        "must be positive");
-    check(epochs > 0, "epochs", epochs, "must be positive");
-    check(batchSize > 0, "batch-size", batchSize, "must be positive");
-    check(maxSteps >= 0, "max-steps", maxSteps, "must not be negative");
-    check(
-        checkpointEvery > 0,
-        "checkpoint-every",
-        checkpointEvery,
-        "must be positive (resume needs checkpoints)");
-    check(evalEvery >= 0, "eval-every", evalEvery, "must not be negative");
-    check(slots >= 0, "slots", slots, "must not be negative (0 = one per task slot)");
-    check(
-        threadsPerSlot >= 0, "threads-per-slot", threadsPerSlot, "must not be negative (0 = auto)");
-    targetModules = List.copyOf(targetModules);
+    // One set of rules for these keys: the config records'; their messages name the keys.
+    TrainConfig checked =
+        new TrainConfig(
+            learningRate,
+            epochs,
+            batchSize,
+            maxSteps,
+            checkpointEvery,
+            evalEvery,
+            seed,
+            slots,
+            threadsPerSlot,
+            new LoraConfig(loraRank, loraAlpha, loraDropout, targetModules));
+    targetModules = checked.lora().targetModules();
   }
 
-  /** The defaults, with the LoRA shape of {@code train.lora.*}. */
-  public static TrainSettings defaults(io.adapterforge.config.LoraConfig lora) {
+  /** The settings of a loaded configuration ({@code AdapterforgeConfig.train()}). */
+  public static TrainSettings from(TrainConfig train) {
+    LoraConfig lora = train.lora();
+    return new TrainSettings(
+        train.learningRate(),
+        train.epochs(),
+        train.batchSize(),
+        train.maxSteps(),
+        train.checkpointEvery(),
+        train.evalEvery(),
+        train.seed(),
+        train.slots(),
+        train.threadsPerSlot(),
+        lora.rank(),
+        lora.alpha(),
+        lora.dropout(),
+        lora.targetModules());
+  }
+
+  /**
+   * The defaults of {@code train.*} in {@code conf/local.conf}, with the LoRA shape of {@code
+   * train.lora.*}.
+   */
+  public static TrainSettings defaults(LoraConfig lora) {
     return new TrainSettings(
         2e-4,
         3,
@@ -81,11 +98,5 @@ public record TrainSettings(
         lora.alpha(),
         lora.dropout(),
         lora.targetModules());
-  }
-
-  private static void check(boolean ok, String key, Object value, String rule) {
-    if (!ok) {
-      throw new IllegalArgumentException("Cannot use train." + key + " " + value + ": " + rule);
-    }
   }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.adapterforge.cluster.ClusterState;
 import io.adapterforge.cluster.RuntimeClasspath;
+import io.adapterforge.cluster.SparkSubmit;
 import io.adapterforge.cluster.StandaloneCluster;
 import io.adapterforge.config.ClusterConfig;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -98,21 +98,6 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
   public ProcessBuilder sparkSubmit(
       String mainClass, List<String> extraConf, String jar, List<String> args, Path log) {
     ClusterState state = state();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
-    command.addAll(List.of(JavaModuleOptions.defaultModuleOptionArray()));
-    command.addAll(
-        List.of(
-            "-cp",
-            state.sparkHome() + "/jars/*",
-            "org.apache.spark.deploy.SparkSubmit",
-            "--master",
-            state.masterUrl(),
-            "--deploy-mode",
-            "client",
-            "--class",
-            mainClass));
     List<String> conf =
         new ArrayList<>(
             List.of(
@@ -122,17 +107,14 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
                 "spark.driver.bindAddress=127.0.0.1",
                 "spark.ui.enabled=false"));
     conf.addAll(extraConf);
-    for (String property : conf) {
-      command.add("--conf");
-      command.add(property);
-    }
-    command.add(jar);
-    command.addAll(args);
+    Path sparkHome = Path.of(state.sparkHome());
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("SPARK_HOME", state.sparkHome());
-    builder.environment().put("SPARK_SCALA_VERSION", "2.13");
-    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        new ProcessBuilder(
+                SparkSubmit.command(
+                    sparkHome, state.masterUrl(), "512m", mainClass, conf, jar, args))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    SparkSubmit.environment(builder.environment(), sparkHome);
     return builder;
   }
 

@@ -1,12 +1,11 @@
 package io.adapterforge.evaluation.gate;
 
-import static io.adapterforge.config.InvalidConfigException.check;
-import static java.util.Objects.requireNonNull;
-
+import io.adapterforge.config.PublishConfig;
 import java.util.OptionalDouble;
 
 /**
- * {@code publish.*}: the thresholds of the {@link PublishGate}.
+ * {@code publish.*}: the thresholds of the {@link PublishGate}. The keys, defaults and rules are
+ * those of {@link PublishConfig}, which this record is made {@linkplain #from from} and checked by.
  *
  * @param minGain the least relative improvement of the adapter's test NLL over the bare base model,
  *     {@code (baseNll - adapterNll) / baseNll}, in [0, 1) ({@code publish.min-gain}, default 0.02)
@@ -29,12 +28,12 @@ public record GateConfig(
     OptionalDouble minTokenF1,
     OptionalDouble minToolCallF1,
     OptionalDouble minToolNameAccuracy) {
-  public static final String MIN_GAIN = "publish.min-gain";
-  public static final String MAX_REGRESSION = "publish.max-regression";
-  public static final String MIN_EXACT_MATCH = "publish.min-exact-match";
-  public static final String MIN_TOKEN_F1 = "publish.min-token-f1";
-  public static final String MIN_TOOL_CALL_F1 = "publish.min-tool-call-f1";
-  public static final String MIN_TOOL_NAME_ACCURACY = "publish.min-tool-name-accuracy";
+  public static final String MIN_GAIN = PublishConfig.MIN_GAIN;
+  public static final String MAX_REGRESSION = PublishConfig.MAX_REGRESSION;
+  public static final String MIN_EXACT_MATCH = PublishConfig.MIN_EXACT_MATCH;
+  public static final String MIN_TOKEN_F1 = PublishConfig.MIN_TOKEN_F1;
+  public static final String MIN_TOOL_CALL_F1 = PublishConfig.MIN_TOOL_CALL_F1;
+  public static final String MIN_TOOL_NAME_ACCURACY = PublishConfig.MIN_TOOL_NAME_ACCURACY;
 
   /** Default of {@code publish.min-gain}. */
   public static final double DEFAULT_MIN_GAIN = 0.02;
@@ -43,20 +42,20 @@ public record GateConfig(
   public static final double DEFAULT_MAX_REGRESSION = 0.01;
 
   public GateConfig {
-    requireNonNull(minExactMatch, "minExactMatch is null");
-    requireNonNull(minTokenF1, "minTokenF1 is null");
-    requireNonNull(minToolCallF1, "minToolCallF1 is null");
-    requireNonNull(minToolNameAccuracy, "minToolNameAccuracy is null");
-    check(minGain >= 0 && minGain < 1, MIN_GAIN, minGain, "must be in [0, 1)");
-    check(
-        maxRegression >= 0 && maxRegression < 1,
-        MAX_REGRESSION,
-        maxRegression,
-        "must be in [0, 1)");
-    checkShare(minExactMatch, MIN_EXACT_MATCH);
-    checkShare(minTokenF1, MIN_TOKEN_F1);
-    checkShare(minToolCallF1, MIN_TOOL_CALL_F1);
-    checkShare(minToolNameAccuracy, MIN_TOOL_NAME_ACCURACY);
+    // One set of rules for these keys: the config record's.
+    new PublishConfig(
+        minGain, maxRegression, minExactMatch, minTokenF1, minToolCallF1, minToolNameAccuracy);
+  }
+
+  /** The thresholds of a loaded configuration ({@code AdapterforgeConfig.publish()}). */
+  public static GateConfig from(PublishConfig publish) {
+    return new GateConfig(
+        publish.minGain(),
+        publish.maxRegression(),
+        publish.minExactMatch(),
+        publish.minTokenF1(),
+        publish.minToolCallF1(),
+        publish.minToolNameAccuracy());
   }
 
   /** The defaults: min-gain 0.02, max-regression 0.01, no task-metric thresholds. */
@@ -68,12 +67,5 @@ public record GateConfig(
         OptionalDouble.empty(),
         OptionalDouble.empty(),
         OptionalDouble.empty());
-  }
-
-  private static void checkShare(OptionalDouble value, String key) {
-    if (value.isPresent()) {
-      double share = value.getAsDouble();
-      check(share >= 0 && share <= 1, key, share, "must be in [0, 1]");
-    }
   }
 }

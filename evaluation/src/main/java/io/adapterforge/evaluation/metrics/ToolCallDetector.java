@@ -2,6 +2,7 @@ package io.adapterforge.evaluation.metrics;
 
 import static java.util.Objects.requireNonNull;
 
+import io.adapterforge.config.EvaluateConfig;
 import io.adapterforge.config.InvalidConfigException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -51,6 +52,13 @@ public final class ToolCallDetector implements Serializable {
   /** A detector with {@link #DEFAULT_PATTERNS}. */
   public static ToolCallDetector defaults() {
     return of(DEFAULT_PATTERNS);
+  }
+
+  /**
+   * A detector with the patterns of a loaded configuration ({@code evaluate.tool-call.patterns}).
+   */
+  public static ToolCallDetector from(EvaluateConfig evaluate) {
+    return of(evaluate.toolCall().patterns());
   }
 
   /**

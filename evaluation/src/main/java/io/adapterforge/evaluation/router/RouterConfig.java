@@ -1,9 +1,11 @@
 package io.adapterforge.evaluation.router;
 
-import static io.adapterforge.config.InvalidConfigException.check;
+import io.adapterforge.config.EvaluateConfig;
 
 /**
  * {@code evaluate.router.*}: how the router is trained and when it falls back to the base model.
+ * The keys, defaults and rules are those of {@link EvaluateConfig.Router}, which this record is
+ * made {@linkplain #from from} and checked by.
  *
  * @param minConfidence the least probability of the best adapter for a query to be routed to it;
  *     below it the router answers {@code base}. In [0, 1] ({@code evaluate.router.min-confidence},
@@ -17,28 +19,24 @@ import static io.adapterforge.config.InvalidConfigException.check;
  */
 public record RouterConfig(
     double minConfidence, int numFeatures, int maxIterations, double regularization) {
-  public static final String MIN_CONFIDENCE = "evaluate.router.min-confidence";
-  public static final String NUM_FEATURES = "evaluate.router.num-features";
-  public static final String MAX_ITERATIONS = "evaluate.router.max-iterations";
-  public static final String REGULARIZATION = "evaluate.router.regularization";
+  public static final String MIN_CONFIDENCE = EvaluateConfig.Router.MIN_CONFIDENCE;
+  public static final String NUM_FEATURES = EvaluateConfig.Router.NUM_FEATURES;
+  public static final String MAX_ITERATIONS = EvaluateConfig.Router.MAX_ITERATIONS;
+  public static final String REGULARIZATION = EvaluateConfig.Router.REGULARIZATION;
 
   public RouterConfig {
-    check(
-        minConfidence >= 0 && minConfidence <= 1,
-        MIN_CONFIDENCE,
-        minConfidence,
-        "must be in [0, 1]");
-    check(
-        numFeatures >= (1 << 10) && numFeatures <= (1 << 24) && Integer.bitCount(numFeatures) == 1,
-        NUM_FEATURES,
-        numFeatures,
-        "must be a power of two in [1024, 16777216]");
-    check(maxIterations > 0, MAX_ITERATIONS, maxIterations, "must be positive");
-    check(
-        regularization >= 0 && Double.isFinite(regularization),
-        REGULARIZATION,
-        regularization,
-        "must be a non-negative finite number");
+    // One set of rules for these keys: the config record's.
+    new EvaluateConfig.Router(minConfidence, numFeatures, maxIterations, regularization);
+  }
+
+  /** The router settings of a loaded configuration ({@code AdapterforgeConfig.evaluate()}). */
+  public static RouterConfig from(EvaluateConfig evaluate) {
+    EvaluateConfig.Router router = evaluate.router();
+    return new RouterConfig(
+        router.minConfidence(),
+        router.numFeatures(),
+        router.maxIterations(),
+        router.regularization());
   }
 
   /** min-confidence 0.5, 2^18 features, 100 iterations, regularization 0.01. */

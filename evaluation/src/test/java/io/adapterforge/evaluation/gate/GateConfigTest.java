@@ -3,7 +3,11 @@ package io.adapterforge.evaluation.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.adapterforge.config.ConfigLoader;
 import io.adapterforge.config.InvalidConfigException;
+import io.adapterforge.config.PublishConfig;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +39,38 @@ class GateConfigTest {
     assertThat(config.minTokenF1()).hasValue(0.3);
     assertThat(config.minToolCallF1()).hasValue(0.4);
     assertThat(config.minToolNameAccuracy()).hasValue(0.5);
+  }
+
+  @Test
+  void defaultsAreThoseOfTheEmbeddedConfig() {
+    PublishConfig publish = ConfigLoader.load(Optional.empty(), List.of()).publish();
+
+    assertThat(GateConfig.from(publish)).isEqualTo(GateConfig.defaults());
+  }
+
+  @Test
+  void fromTakesEveryThresholdOfTheConfig() {
+    PublishConfig publish =
+        ConfigLoader.load(
+                Optional.empty(),
+                List.of(
+                    "publish.min-gain=0.1",
+                    "publish.max-regression=0.05",
+                    "publish.min-exact-match=0.2",
+                    "publish.min-token-f1=0.3",
+                    "publish.min-tool-call-f1=0.4",
+                    "publish.min-tool-name-accuracy=0.5"))
+            .publish();
+
+    assertThat(GateConfig.from(publish))
+        .isEqualTo(
+            new GateConfig(
+                0.1,
+                0.05,
+                OptionalDouble.of(0.2),
+                OptionalDouble.of(0.3),
+                OptionalDouble.of(0.4),
+                OptionalDouble.of(0.5)));
   }
 
   @Test

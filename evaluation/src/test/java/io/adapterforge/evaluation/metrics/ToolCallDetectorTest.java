@@ -3,12 +3,15 @@ package io.adapterforge.evaluation.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.adapterforge.config.AdapterforgeConfig;
+import io.adapterforge.config.ConfigLoader;
 import io.adapterforge.config.InvalidConfigException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ToolCallDetectorTest {
@@ -52,6 +55,28 @@ class ToolCallDetectorTest {
   @Test
   void usesConfiguredPatternsOnly() {
     ToolCallDetector custom = ToolCallDetector.of(List.of("CALL\\((?<name>\\w+)\\)"));
+    assertThat(custom.calledTool("ok CALL(refund) done")).contains("refund");
+    assertThat(custom.calledTool("<tool_call name=\"x\" arguments=\"\"/>")).isEmpty();
+  }
+
+  @Test
+  void defaultPatternsAreThoseOfTheEmbeddedConfig() {
+    AdapterforgeConfig config = ConfigLoader.load(Optional.empty(), List.of());
+
+    assertThat(config.evaluate().toolCall().patterns())
+        .isEqualTo(ToolCallDetector.DEFAULT_PATTERNS);
+    assertThat(ToolCallDetector.from(config.evaluate()).patterns())
+        .isEqualTo(ToolCallDetector.DEFAULT_PATTERNS);
+  }
+
+  @Test
+  void fromUsesThePatternsOfTheConfig() {
+    AdapterforgeConfig config =
+        ConfigLoader.load(
+            Optional.empty(), List.of("evaluate.tool-call.patterns=CALL\\((?<name>\\w+)\\)"));
+
+    ToolCallDetector custom = ToolCallDetector.from(config.evaluate());
+
     assertThat(custom.calledTool("ok CALL(refund) done")).contains("refund");
     assertThat(custom.calledTool("<tool_call name=\"x\" arguments=\"\"/>")).isEmpty();
   }
