@@ -24,32 +24,14 @@ public record CrossAdapterMatrix(
   public CrossAdapterMatrix {
     adapters = List.copyOf(requireNonNull(adapters, "adapters is null"));
     testSplits = List.copyOf(requireNonNull(testSplits, "testSplits is null"));
-    requireNonNull(nll, "nll is null");
+    nll =
+        MatrixRows.copyOf(
+            "cross-adapter matrix",
+            "NLL",
+            adapters,
+            testSplits,
+            requireNonNull(nll, "nll is null"));
     requireNonNull(mixtureNll, "mixtureNll is null");
-    if (nll.size() != adapters.size()) {
-      throw new IllegalArgumentException(
-          "Cannot build the cross-adapter matrix: "
-              + nll.size()
-              + " rows of NLL for "
-              + adapters.size()
-              + " adapters");
-    }
-    List<List<Double>> rows = new ArrayList<>();
-    for (int i = 0; i < nll.size(); i++) {
-      List<Double> row = requireNonNull(nll.get(i), "nll row is null");
-      if (row.size() != testSplits.size()) {
-        throw new IllegalArgumentException(
-            "Cannot build the cross-adapter matrix: row of adapter "
-                + adapters.get(i)
-                + " has "
-                + row.size()
-                + " values for "
-                + testSplits.size()
-                + " test splits");
-      }
-      rows.add(Collections.unmodifiableList(new ArrayList<>(row)));
-    }
-    nll = Collections.unmodifiableList(rows);
     if (mixtureNll.size() != testSplits.size()) {
       throw new IllegalArgumentException(
           "Cannot build the cross-adapter matrix: mixture row has "

@@ -17,6 +17,8 @@ import java.util.List;
  * @param lossCurves training histories, any order
  * @param matrix the cross-adapter matrix ({@link CrossAdapterMatrix#empty()} when not computed)
  * @param router the router's evaluation, or null when no router was trained
+ * @param toolCalls tool-call F1 of every adapter on every tenant's test prompts ({@link
+ *     ToolCallMatrix#empty()} when not computed)
  */
 public record EvaluationReport(
     String runId,
@@ -26,7 +28,8 @@ public record EvaluationReport(
     List<AdapterReportRow> adapters,
     List<LossCurve> lossCurves,
     CrossAdapterMatrix matrix,
-    RouterEvaluation router) {
+    RouterEvaluation router,
+    ToolCallMatrix toolCalls) {
   public EvaluationReport {
     requireNonNull(runId, "runId is null");
     requireNonNull(baseModel, "baseModel is null");
@@ -34,5 +37,6 @@ public record EvaluationReport(
     adapters = List.copyOf(requireNonNull(adapters, "adapters is null"));
     lossCurves = List.copyOf(requireNonNull(lossCurves, "lossCurves is null"));
     requireNonNull(matrix, "matrix is null");
+    requireNonNull(toolCalls, "toolCalls is null");
   }
 }

@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * <p>Sections, top to bottom: a summary line (how many adapters passed the gate, best and worst
  * relative NLL gain, router accuracy), the relative-gain chart with the {@code publish.min-gain}
  * line, the per-adapter table, loss curves per adapter, the cross-adapter NLL heatmap with the
- * "average of all adapters" row, and the router's confusion matrix.
+ * "average of all adapters" row, the tool-call F1 heatmap of every adapter on every tenant's test
+ * prompts, and the router's confusion matrix.
  *
  * <p>Stateless and thread-safe.
  */
@@ -37,6 +38,8 @@ public final class HtmlReportRenderer {
   private static final String FAIL_COLOR = "#e03131";
   private static final int[] MATRIX_LOW = {0xf8, 0xf9, 0xfa};
   private static final int[] MATRIX_HIGH = {0x2b, 0x8a, 0x3e};
+  // Pale orange, so that F1 0 (wrong or missing tool calls) differs from an undefined grey cell.
+  private static final int[] TOOL_CALL_LOW = {0xff, 0xe8, 0xcc};
   private static final int[] CONFUSION_LOW = {0xf8, 0xf9, 0xfa};
   private static final int[] CONFUSION_HIGH = {0x18, 0x64, 0xab};
 
@@ -87,6 +90,7 @@ public final class HtmlReportRenderer {
     table(report, html);
     lossCurves(report, html);
     matrix(report.matrix(), html);
+    toolCalls(report.toolCalls(), html);
     router(report.router(), html);
     html.append("</main>\n<script>\n").append(SORT_SCRIPT).append("</script>\n</body>\n</html>\n");
     return html.toString();
@@ -330,6 +334,42 @@ public final class HtmlReportRenderer {
     return row < matrix.adapters().size()
         ? matrix.nll().get(row).get(column)
         : matrix.mixtureNll().get(column);
+  }
+
+  private static void toolCalls(ToolCallMatrix matrix, StringBuilder html) {
+    html.append("<section><h2>Tool-call F1 across tenants</h2>");
+    if (matrix.adapters().isEmpty() || matrix.testSplits().isEmpty()) {
+      html.append("<p class=\"empty\">The tool-call matrix was not computed.</p></section>\n");
+      return;
+    }
+    int rows = matrix.adapters().size();
+    int columns = matrix.testSplits().size();
+    String[][] values = new String[rows][columns];
+    Double[][] intensity = new Double[rows][columns];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < columns; j++) {
+        double f1 = matrix.f1().get(i).get(j);
+        values[i][j] = Html.number(f1, 3);
+        // F1 means the same on every split, so colour by its value, not within the column.
+        intensity[i][j] = Double.isNaN(f1) ? null : f1;
+      }
+    }
+    html.append(
+            "<p class=\"note\">Tool-call F1 of each adapter's replies (row) to each tenant's test"
+                + " prompts (column) against the references; higher = better (greener); — ="
+                + " undefined: neither the replies nor the references call a tool; the diagonal"
+                + " (outlined) is each adapter on its own tenant's prompts.</p>")
+        .append(
+            SvgCharts.heatmap(
+                "Tool-call F1: adapter (row) on each tenant's test prompts",
+                matrix.adapters(),
+                matrix.testSplits(),
+                values,
+                intensity,
+                "replying adapter",
+                "test prompts of tenant",
+                new SvgCharts.HeatmapStyle(TOOL_CALL_LOW, MATRIX_HIGH, true)))
+        .append("</section>\n");
   }
 
   private static void router(RouterEvaluation router, StringBuilder html) {

@@ -72,8 +72,8 @@ class HtmlReportRendererTest {
   @Test
   void drawsEveryChart() {
     assertThat(Pattern.compile("<svg ").matcher(html).results().count())
-        .as("gain chart + 5 loss curves + cross-adapter heatmap + confusion matrix")
-        .isEqualTo(8);
+        .as("gain chart + 5 loss curves + cross-adapter and tool-call heatmaps + confusion matrix")
+        .isEqualTo(9);
     assertThat(html)
         .contains("average of all adapters")
         .contains("Router confusion matrix")
@@ -94,14 +94,54 @@ class HtmlReportRendererTest {
             List.of(),
             List.of(),
             CrossAdapterMatrix.empty(),
-            null);
+            null,
+            ToolCallMatrix.empty());
     String text = HtmlReportRenderer.render(bare);
     assertThat(text)
         .contains("0 of 0 adapters passed the gate")
         .contains("No adapter was evaluated.")
         .contains("No loss history was found for any adapter.")
         .contains("The cross-adapter matrix was not computed.")
+        .contains("The tool-call matrix was not computed.")
         .contains("No router was trained in this run.");
+  }
+
+  @Test
+  void showsToolCallF1OfEveryAdapterOnEveryTenantRightAfterTheNllMatrix() {
+    int nllMatrix = html.indexOf("Adapter × test split → mean NLL");
+    int start = html.indexOf("<section><h2>Tool-call F1 across tenants</h2>");
+    int router = html.indexOf("<section><h2>Router</h2>");
+    assertThat(nllMatrix).isPositive().isLessThan(start);
+    assertThat(html.indexOf("</section>", nllMatrix)).isLessThan(start);
+    assertThat(start).isLessThan(router);
+    String section = html.substring(start, router);
+
+    assertThat(section)
+        .contains("aria-label=\"Tool-call F1: adapter (row) on each tenant&#39;s test prompts\"")
+        .contains("<title>bank-ru × bank-ru: 0.850</title>")
+        .contains("<title>legal × bank-ru: 0.000</title>")
+        .contains("<title>bank-en × support: 0.150</title>")
+        .contains("<title>legal × legal: —</title>")
+        .contains("<title>support × legal: —</title>");
+    // Undefined cells are neutral grey; F1 0 gets the low end, F1 0.85 is close to the high end.
+    assertThat(cellFill(section, "legal × legal")).isEqualTo("#f1f3f5");
+    assertThat(cellFill(section, "legal × bank-ru")).isEqualTo("#ffe8cc");
+    assertThat(cellFill(section, "bank-ru × bank-ru")).isEqualTo("#4b9853");
+    assertThat(Pattern.compile("fill=\"none\" stroke=\"#212529\"").matcher(section).results())
+        .as("the diagonal is outlined")
+        .hasSize(5);
+  }
+
+  /** The fill of the heatmap cell whose tooltip starts with {@code cell}. */
+  private static String cellFill(String svg, String cell) {
+    Matcher matcher =
+        Pattern.compile(
+                "<title>"
+                    + Pattern.quote(cell)
+                    + ": [^<]*</title><rect [^>]*fill=\"(#[0-9a-f]{6})\"")
+            .matcher(svg);
+    assertThat(matcher.find()).as("cell %s", cell).isTrue();
+    return matcher.group(1);
   }
 
   @Test
@@ -130,5 +170,38 @@ class HtmlReportRendererTest {
         .hasMessage(
             "Cannot build the cross-adapter matrix: row of adapter b has 1 values for 2 test"
                 + " splits");
+  }
+
+  @Test
+  void toolCallMatrixRejectsWrongShapesAndValuesOutsideTheUnitInterval() {
+    assertThatThrownBy(
+            () -> new ToolCallMatrix(List.of("a", "b"), List.of("a"), List.of(List.of(1.0))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot build the tool-call matrix: 1 rows of F1 for 2 adapters");
+    assertThatThrownBy(
+            () ->
+                new ToolCallMatrix(
+                    List.of("a", "b"), List.of("a", "b"), List.of(List.of(1.0, 0.5), List.of(0.5))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Cannot build the tool-call matrix: row of adapter b has 1 values for 2 test splits");
+    assertThatThrownBy(
+            () -> new ToolCallMatrix(List.of("a"), List.of("a", "b"), List.of(List.of(0.5, 1.2))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Cannot build the tool-call matrix: F1 1.2 of adapter a on test split b must be in"
+                + " [0, 1], or NaN when undefined");
+    assertThatThrownBy(
+            () ->
+                new ToolCallMatrix(
+                    List.of("a"), List.of("a"), List.of(java.util.Arrays.asList((Double) null))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Cannot build the tool-call matrix: F1 null of adapter a on test split a must be in"
+                + " [0, 1], or NaN when undefined");
+    assertThat(
+            new ToolCallMatrix(List.of("a"), List.of("a", "b"), List.of(List.of(Double.NaN, 0.0)))
+                .f1())
+        .containsExactly(List.of(Double.NaN, 0.0));
   }
 }

@@ -7,7 +7,10 @@ import io.adapterforge.evaluation.router.RouterEvaluation;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A report of five adapters — three published, two rejected — with every section filled. */
+/**
+ * A report of five adapters — three published, two rejected — with every section filled; the
+ * tool-call matrix has undefined (NaN) cells: the legal adapter's own split and support on legal.
+ */
 final class ReportFixtures {
   static final String HOSTILE_REASON =
       "relative NLL gain 0.0050 is below publish.min-gain 0.0200 <script>alert('x')</script> & \"q\"";
@@ -74,6 +77,25 @@ final class ReportFixtures {
     for (int j = 0; j < ids.size(); j++) {
       mixture.add(j == 4 ? null : (adapterNll[j] + baseNll[j]) / 2);
     }
+    // Diagonal: each adapter's own tool-call F1. Off the diagonal an adapter rarely makes the right
+    // call; legal's references call no tool, so a reply without calls there is undefined (NaN),
+    // and legal never calls one, so it scores 0 where the references do.
+    List<List<Double>> toolCallF1 = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      List<Double> row = new ArrayList<>();
+      for (int j = 0; j < ids.size(); j++) {
+        if (i == j) {
+          row.add(rows.get(i).taskMetrics().toolCallF1());
+        } else if (i == 3) {
+          row.add(0.0);
+        } else if (j == 3) {
+          row.add(i == 2 ? Double.NaN : 0.0);
+        } else {
+          row.add(0.05 * ((i + j) % 4));
+        }
+      }
+      toolCallF1.add(row);
+    }
     List<ConfusionCell> confusion =
         List.of(
             new ConfusionCell("bank-en", "bank-en", 38),
@@ -93,6 +115,7 @@ final class ReportFixtures {
         rows,
         curves,
         new CrossAdapterMatrix(ids, ids, nll, mixture),
-        new RouterEvaluation(200, 190.0 / 200, 0.5, confusion));
+        new RouterEvaluation(200, 190.0 / 200, 0.5, confusion),
+        new ToolCallMatrix(ids, ids, toolCallF1));
   }
 }

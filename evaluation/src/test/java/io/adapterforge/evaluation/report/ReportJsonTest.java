@@ -34,5 +34,16 @@ class ReportJsonTest {
         .isEqualTo(50);
     assertThat(root.get("router").get("confusion")).hasSize(9);
     assertThat(root.get("router").get("accuracy").asDouble()).isEqualTo(0.95);
+
+    JsonNode toolCalls = root.get("tool_calls");
+    assertThat(toolCalls.get("adapters").get(3).asText()).isEqualTo("legal");
+    assertThat(toolCalls.get("test_splits")).hasSize(5);
+    JsonNode f1 = toolCalls.get("f1");
+    assertThat(f1).hasSize(5);
+    assertThat(f1.get(0).get(0).asDouble()).isCloseTo(0.85, within(1e-12));
+    assertThat(f1.get(3).get(0).isNumber()).isTrue();
+    assertThat(f1.get(3).get(0).asDouble()).isZero();
+    assertThat(f1.get(3).get(3).isNull()).as("NaN: legal on its own split").isTrue();
+    assertThat(f1.get(2).get(3).isNull()).as("NaN: support on legal").isTrue();
   }
 }

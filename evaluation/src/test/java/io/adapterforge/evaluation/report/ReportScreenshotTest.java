@@ -20,7 +20,7 @@ class ReportScreenshotTest {
     Path html = folder.resolve("report.html");
     assertThat(HtmlReportRendererTest.externalReferences(Files.readString(html))).isEmpty();
 
-    HeadlessChromium.Capture capture = HeadlessChromium.screenshot(html, dir, 1400, 2600);
+    HeadlessChromium.Capture capture = HeadlessChromium.screenshot(html, dir, 1400, 3100);
     Path keep = Path.of("target", "report-screenshot.png");
     Files.copy(capture.screenshot(), keep, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
@@ -48,12 +48,13 @@ class ReportScreenshotTest {
         .as("share of non-white pixels")
         .isGreaterThan(0.2);
     // Each chart's own colours reached the screen: published/rejected bars, train and
-    // validation lines, the darkest heatmap and confusion cells.
+    // validation lines, the darkest heatmap and confusion cells, the tool-call cells at F1 0.
     assertThat(countNear(image, 0x2f9e44)).as("published bars").isGreaterThan(500);
     assertThat(countNear(image, 0xe03131)).as("rejected bars").isGreaterThan(100);
     assertThat(countNear(image, 0x1c7ed6)).as("train loss lines").isGreaterThan(500);
     assertThat(countNear(image, 0xe8590c)).as("validation loss lines").isGreaterThan(200);
     assertThat(countNear(image, 0x2b8a3e)).as("cross-adapter heatmap").isGreaterThan(1000);
+    assertThat(countNear(image, 0xffe8cc)).as("tool-call heatmap's F1 0 cells").isGreaterThan(1000);
     assertThat(countNear(image, 0x1864ab)).as("confusion matrix").isGreaterThan(1000);
   }
 
