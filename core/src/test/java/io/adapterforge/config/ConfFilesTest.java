@@ -44,8 +44,13 @@ class ConfFilesTest {
         .containsEntry("spark.speculation", "false")
         .containsKeys("spark.executor.memory", "spark.executor.cores")
         .doesNotContainKeys("spark.executor.resource.gpu.amount", "spark.task.resource.gpu.amount");
-    assertThat(config.registry().url()).startsWith("jdbc:postgresql:");
-    assertThat(config.workDir()).isAbsolute();
+    // As written it runs on the loopback cluster of 'cluster start --conf conf/cluster.conf':
+    // executors fit the workers, and the registry needs no server.
+    assertThat(mebibytes(config.spark().conf().get("spark.executor.memory")))
+        .isLessThanOrEqualTo(mebibytes(config.cluster().memoryPerWorker()));
+    assertThat(Integer.parseInt(config.spark().conf().get("spark.executor.cores")))
+        .isLessThanOrEqualTo(config.cluster().coresPerWorker());
+    assertThat(config.registry().url()).startsWith("jdbc:sqlite:");
     assertNoRapids(config.spark().conf());
   }
 
@@ -82,5 +87,14 @@ class ConfFilesTest {
     assertThat(spark.getOrDefault("spark.plugins", "")).doesNotContain(RAPIDS_PLUGIN);
     assertThat(spark.getOrDefault("spark.rapids.sql.enabled", "false"))
         .isNotEqualToIgnoringCase("true");
+  }
+
+  private static long mebibytes(String size) {
+    long value = Long.parseLong(size.substring(0, size.length() - 1));
+    return switch (Character.toLowerCase(size.charAt(size.length() - 1))) {
+      case 'g' -> value * 1024;
+      case 'm' -> value;
+      default -> throw new IllegalArgumentException("Cannot read the size " + size);
+    };
   }
 }
