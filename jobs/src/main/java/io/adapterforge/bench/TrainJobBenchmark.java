@@ -38,12 +38,15 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code bench train-job}: makes a corpus of N equally sized tenants, prepares it, and trains all N
- * adapters with the train job on S slots, timing the training job alone.
+ * adapters with the train job on S slots, timing the training job alone (not the corpus, the
+ * prepare job, the base model's writing or the session's start).
  *
- * <p>The slots are S executor JVMs of a local standalone cluster that the benchmark starts (S
- * workers × 1 core) and stops, not {@code local[S]}: in local mode every slot shares one JVM, one
- * base model (one adapter attached at a time) and DJL's one gradient collector, so local slots take
- * turns and cannot show slot scaling. Executors run {@code threadsPerSlot} libtorch threads.
+ * <p>By default the train job runs in this JVM on the configured Spark master ({@code local[*]}
+ * unless {@code spark.master} says otherwise): the S slots are S task threads that share one JVM
+ * and one base model and train at the same time, each with {@code threadsPerSlot} libtorch threads.
+ * With {@link Options#standaloneCluster()} the slots are instead S executor JVMs of a local
+ * standalone cluster that the benchmark starts (S workers × 1 core) and stops, each loading the
+ * base model once.
  */
 public final class TrainJobBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -98,6 +101,8 @@ public final class TrainJobBenchmark {
    * @param epochs epochs per adapter
    * @param baseModel the base model; empty to make a tiny random Llama with {@code tokenizer}
    * @param tokenizer tokenizer folder for the corpus and the made-up base model
+   * @param standaloneCluster train on S one-core executor JVMs of a local standalone cluster
+   *     instead of the configured master
    */
   public record Options(
       int adapters,
@@ -106,7 +111,20 @@ public final class TrainJobBenchmark {
       int rowsPerAdapter,
       int epochs,
       Optional<Path> baseModel,
-      Path tokenizer) {
+      Path tokenizer,
+      boolean standaloneCluster) {
+    /** Options that train on the configured master ({@code local[*]} by default). */
+    public Options(
+        int adapters,
+        int slots,
+        int threadsPerSlot,
+        int rowsPerAdapter,
+        int epochs,
+        Optional<Path> baseModel,
+        Path tokenizer) {
+      this(adapters, slots, threadsPerSlot, rowsPerAdapter, epochs, baseModel, tokenizer, false);
+    }
+
     public Options {
       requireNonNull(baseModel, "baseModel is null");
       requireNonNull(tokenizer, "tokenizer is null");
@@ -130,7 +148,7 @@ public final class TrainJobBenchmark {
   /**
    * Runs the benchmark in {@code dir} and returns its JSON line: {@code wall_seconds} of the train
    * job, {@code adapters_per_hour}, {@code trained_tokens_per_second}, {@code model_loads} (summed
-   * over executor JVMs), {@code executors}, the options, and {@code failed}.
+   * over executor JVMs), {@code executors}, {@code master}, the options, and {@code failed}.
    */
   public static ObjectNode run(
       AdapterforgeConfig config, Options options, Path dir, Consumer<String> progress)
@@ -165,6 +183,14 @@ public final class TrainJobBenchmark {
     } finally {
       local.stop();
     }
+    if (!options.standaloneCluster()) {
+      SparkSession spark = SparkSessions.create(config.spark(), "bench train-job");
+      try {
+        return train(spark, config, options, prepared, base, dir, progress);
+      } finally {
+        spark.stop();
+      }
+    }
     ClusterConfig clusterConfig =
         new ClusterConfig(
             dir.resolve("cluster"), freePort(), freePort(), options.slots(), 1, "2g", 0);
@@ -187,62 +213,74 @@ public final class TrainJobBenchmark {
               .getOrCreate();
       try {
         awaitExecutors(spark, options.slots());
-        TrainSettings defaults = TrainSettings.defaults(config.train().lora());
-        TrainSettings settings =
-            new TrainSettings(
-                5e-3,
-                options.epochs(),
-                8,
-                0,
-                1_000,
-                0,
-                defaults.seed(),
-                options.slots(),
-                options.threadsPerSlot(),
-                defaults.loraRank(),
-                defaults.loraAlpha(),
-                defaults.loraDropout(),
-                defaults.targetModules());
-        TrainJob.Result result =
-            TrainJob.run(
-                spark,
-                new TrainJob.Request(
-                    prepared.toString(),
-                    base.toAbsolutePath().toString(),
-                    dir.resolve("output"),
-                    List.of(),
-                    "bench",
-                    settings,
-                    Map.of()),
-                progress);
-        long tokens = 0;
-        Map<Long, Integer> loadsByJvm = new HashMap<>();
-        for (AdapterOutcome outcome : result.outcomes()) {
-          tokens += outcome.tokens();
-          loadsByJvm.merge(outcome.pid(), outcome.modelLoads(), Math::max);
-        }
-        ObjectNode line = JSON.createObjectNode();
-        line.put("benchmark", "train-job");
-        line.put("adapters", options.adapters());
-        line.put("slots", options.slots());
-        line.put("threads_per_slot", options.threadsPerSlot());
-        line.put("rows_per_adapter", options.rowsPerAdapter());
-        line.put("epochs", options.epochs());
-        line.put("wall_seconds", round(result.wallSeconds()));
-        line.put("adapters_per_hour", round(options.adapters() * 3600 / result.wallSeconds()));
-        line.put("trained_tokens_per_second", round(tokens / result.wallSeconds()));
-        line.put("model_loads", loadsByJvm.values().stream().mapToInt(Integer::intValue).sum());
-        line.put("executors", loadsByJvm.size());
-        line.put(
-            "failed", result.outcomes().stream().filter(outcome -> !outcome.trained()).count());
-        line.put("makespan_over_lower_bound", round(result.plan().ratioToLowerBound()));
-        return line;
+        return train(spark, config, options, prepared, base, dir, progress);
       } finally {
         spark.stop();
       }
     } finally {
       StandaloneCluster.stop(clusterConfig.dir());
     }
+  }
+
+  /** Trains every tenant with the train job in {@code spark}; returns the JSON line. */
+  private static ObjectNode train(
+      SparkSession spark,
+      AdapterforgeConfig config,
+      Options options,
+      Path prepared,
+      Path base,
+      Path dir,
+      Consumer<String> progress) {
+    TrainSettings defaults = TrainSettings.defaults(config.train().lora());
+    TrainSettings settings =
+        new TrainSettings(
+            5e-3,
+            options.epochs(),
+            8,
+            0,
+            1_000,
+            0,
+            defaults.seed(),
+            options.slots(),
+            options.threadsPerSlot(),
+            defaults.loraRank(),
+            defaults.loraAlpha(),
+            defaults.loraDropout(),
+            defaults.targetModules());
+    TrainJob.Result result =
+        TrainJob.run(
+            spark,
+            new TrainJob.Request(
+                prepared.toString(),
+                base.toAbsolutePath().toString(),
+                dir.resolve("output"),
+                List.of(),
+                "bench",
+                settings,
+                Map.of()),
+            progress);
+    long tokens = 0;
+    Map<Long, Integer> loadsByJvm = new HashMap<>();
+    for (AdapterOutcome outcome : result.outcomes()) {
+      tokens += outcome.tokens();
+      loadsByJvm.merge(outcome.pid(), outcome.modelLoads(), Math::max);
+    }
+    ObjectNode line = JSON.createObjectNode();
+    line.put("benchmark", "train-job");
+    line.put("adapters", options.adapters());
+    line.put("slots", options.slots());
+    line.put("threads_per_slot", options.threadsPerSlot());
+    line.put("rows_per_adapter", options.rowsPerAdapter());
+    line.put("epochs", options.epochs());
+    line.put("master", spark.sparkContext().master());
+    line.put("wall_seconds", round(result.wallSeconds()));
+    line.put("adapters_per_hour", round(options.adapters() * 3600 / result.wallSeconds()));
+    line.put("trained_tokens_per_second", round(tokens / result.wallSeconds()));
+    line.put("model_loads", loadsByJvm.values().stream().mapToInt(Integer::intValue).sum());
+    line.put("executors", loadsByJvm.size());
+    line.put("failed", result.outcomes().stream().filter(outcome -> !outcome.trained()).count());
+    line.put("makespan_over_lower_bound", round(result.plan().ratioToLowerBound()));
+    return line;
   }
 
   /** N tenants, each answering with its own dozen words, so each adapter has its own data. */

@@ -211,13 +211,31 @@ public final class TrainJob {
       if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
       }
+      // What each slot's thread will use (SlotTrainer): the setting, else the property.
+      int perSlot = threads;
+      if (request.settings().threadsPerSlot() <= 0) {
+        try {
+          perSlot = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads").trim());
+        } catch (NumberFormatException e) {
+          perSlot = 1;
+        }
+      }
       progress.accept(
-          String.format(
-              Locale.ROOT,
-              "Local mode: %d slots share one JVM and its base model, and take turns adapter by"
-                  + " adapter (one gradient collector per JVM); libtorch threads: %s",
-              slots,
-              System.getProperty("ai.djl.pytorch.num_threads")));
+          slots == 1
+              ? String.format(
+                  Locale.ROOT,
+                  "Local mode: 1 slot; libtorch threads: %d (%d cores)",
+                  perSlot,
+                  cores)
+              : String.format(
+                  Locale.ROOT,
+                  "Local mode: %d slots share one JVM and its base model, and train at the same"
+                      + " time, each on its own thread; libtorch threads per slot: %d (%d in all"
+                      + " on %d cores)",
+                  slots,
+                  perSlot,
+                  slots * perSlot,
+                  cores));
     }
     String fingerprint = fingerprint(request.baseModel(), hadoop);
     List<Tuple2<Integer, SlotWork>> slotWork = new ArrayList<>();

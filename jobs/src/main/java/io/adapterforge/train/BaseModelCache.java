@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -17,10 +16,10 @@ import java.util.function.Consumer;
  * model's fingerprint and device: every adapter the JVM trains attaches to the same frozen weights.
  * {@link #loads()} counts the loads in this JVM (tests assert it equals the executors).
  *
- * <p>A model holds one attached adapter at a time, and DJL's gradient collector is JVM-wide, so a
- * {@link Lease} is exclusive: when two tasks share a JVM (local mode with several slots) they take
- * turns adapter by adapter. When another model is asked for, models no task holds are closed.
- * Thread-safe.
+ * <p>A {@link Lease} is shared: when several tasks share a JVM (local mode with several slots) they
+ * train on the same frozen weights at the same time, each adapter attached for its own thread only
+ * ({@link io.adapterforge.trainer.train.LoraTrainer}). When another model is asked for, models no
+ * task holds are closed. Thread-safe.
  */
 public final class BaseModelCache {
   private static final Map<String, Entry> MODELS = new LinkedHashMap<>();
@@ -34,8 +33,8 @@ public final class BaseModelCache {
   }
 
   /**
-   * The model at {@code location} on {@code device}, loaded on first use; blocks until no other
-   * task of this JVM holds it. Close the lease to release it.
+   * The model at {@code location} on {@code device}, loaded on first use (a second task asking
+   * while it loads waits for that load). Close the lease to release it.
    *
    * @param log receives a line when the model is loaded
    */
@@ -66,8 +65,8 @@ public final class BaseModelCache {
         }
         MODELS.put(key, entry);
       }
+      entry.users++;
     }
-    entry.lock.lock();
     return new Lease(entry);
   }
 
@@ -75,7 +74,7 @@ public final class BaseModelCache {
     Iterator<Map.Entry<String, Entry>> entries = MODELS.entrySet().iterator();
     while (entries.hasNext()) {
       Map.Entry<String, Entry> other = entries.next();
-      if (!other.getKey().equals(key) && other.getValue().lock.tryLock()) {
+      if (!other.getKey().equals(key) && other.getValue().users == 0) {
         other.getValue().model.close();
         other.getValue().manager.close();
         entries.remove();
@@ -86,7 +85,8 @@ public final class BaseModelCache {
   private static final class Entry {
     final DecoderModel model;
     final NDManager manager;
-    final ReentrantLock lock = new ReentrantLock(true);
+    // Open leases; guarded by MODELS.
+    int users;
 
     Entry(DecoderModel model, NDManager manager) {
       this.model = model;
@@ -94,7 +94,7 @@ public final class BaseModelCache {
     }
   }
 
-  /** Exclusive use of a cached model until closed. */
+  /** Use of a cached model, shared with the other tasks of this JVM, until closed. */
   public static final class Lease implements AutoCloseable {
     private final Entry entry;
     private boolean closed;
@@ -115,9 +115,11 @@ public final class BaseModelCache {
 
     @Override
     public void close() {
-      if (!closed) {
-        closed = true;
-        entry.lock.unlock();
+      synchronized (MODELS) {
+        if (!closed) {
+          closed = true;
+          entry.users--;
+        }
       }
     }
   }

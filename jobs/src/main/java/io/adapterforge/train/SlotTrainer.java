@@ -9,6 +9,7 @@ import io.adapterforge.trainer.lora.LoraSettings;
 import io.adapterforge.trainer.peft.PeftAdapter;
 import io.adapterforge.trainer.train.LoraTrainer;
 import io.adapterforge.trainer.train.StepMetrics;
+import io.adapterforge.trainer.train.TorchThreads;
 import io.adapterforge.trainer.train.TrainingListener;
 import io.adapterforge.trainer.train.TrainingOptions;
 import io.adapterforge.trainer.train.TrainingResult;
@@ -43,8 +44,11 @@ import scala.Tuple2;
  * next adapter goes on.
  *
  * <p>Threads: the first task of a JVM sets {@code ai.djl.pytorch.num_threads} before libtorch
- * starts (threads per slot, or the task's cpus). Device: the task's {@code gpu} resource when Spark
- * gave one and libtorch sees CUDA devices; otherwise the CPU, with a log line saying so.
+ * starts, and every task sets libtorch's intra-op threads for its own thread ({@link
+ * TorchThreads}): threads per slot, else that property when set (the train job sets it in local
+ * mode), else the task's cpus. Tasks sharing a JVM (local mode) share its cached base model and
+ * train at the same time, each on its own thread. Device: the task's {@code gpu} resource when
+ * Spark gave one and libtorch sees CUDA devices; otherwise the CPU, with a log line saying so.
  */
 public final class SlotTrainer
     implements FlatMapFunction<Iterator<Tuple2<Integer, SlotWork>>, AdapterOutcome> {
@@ -68,7 +72,10 @@ public final class SlotTrainer
     TaskContext task = TaskContext.get();
     int cpus = task == null ? 1 : task.cpus();
     Optional<String> gpu = gpuAddress(task);
-    setThreads(work.settings().threadsPerSlot() > 0 ? work.settings().threadsPerSlot() : cpus);
+    int threads = threads(work.settings().threadsPerSlot(), cpus);
+    setThreads(threads);
+    // Also when the engine started earlier (the driver in local mode): this thread trains.
+    TorchThreads.use(threads);
     Device device = device(gpu, work.slot());
     List<AdapterOutcome> outcomes = new ArrayList<>();
     if (work.adapters().isEmpty()) {
@@ -91,6 +98,28 @@ public final class SlotTrainer
       return Optional.empty();
     }
     return Optional.of(gpu.addresses()[0]);
+  }
+
+  /**
+   * Threads per slot when set; else the JVM's {@code ai.djl.pytorch.num_threads} (the train job
+   * sets it in local mode to the cores over the slots); else the task's cpus.
+   */
+  private static int threads(int threadsPerSlot, int cpus) {
+    if (threadsPerSlot > 0) {
+      return threadsPerSlot;
+    }
+    String property = System.getProperty(THREADS_PROPERTY);
+    if (property != null) {
+      try {
+        int threads = Integer.parseInt(property.trim());
+        if (threads > 0) {
+          return threads;
+        }
+      } catch (NumberFormatException e) {
+        LOG.warn("Ignoring {}={}: not a number", THREADS_PROPERTY, property);
+      }
+    }
+    return cpus;
   }
 
   private static synchronized void setThreads(int threads) {
@@ -139,7 +168,8 @@ public final class SlotTrainer
     try (BaseModelCache.Lease lease =
         BaseModelCache.acquire(
             work.baseModel(), work.baseModelFingerprint(), context.device, LOG::info)) {
-      // Time on this adapter only: not the wait for another slot of this JVM (local mode).
+      // Time on this adapter only: not the base model's load (or the wait for another slot of
+      // this JVM loading it).
       started = System.nanoTime();
       Configuration hadoop = new Configuration();
       ParquetExampleSource training =

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./adapterforge bench train-job} end to end through the launcher: it prepares its tenants,
- * starts its own two-worker cluster, trains, prints one JSON line and stops the cluster.
+ * trains them on two slots of one local JVM that share one base model, and prints one JSON line.
  */
 @Tag("bench") // a benchmark run (~1.5 min): excluded from the default verify, see jobs/pom.xml
 class TrainJobBenchIT {
@@ -27,7 +27,7 @@ class TrainJobBenchIT {
   @TempDir Path temp;
 
   @Test
-  void printsOneJsonLineWithOneModelLoadPerExecutor() throws Exception {
+  void printsOneJsonLineWithTwoLocalSlotsOnOneModelLoad() throws Exception {
     Path log = temp.resolve("bench.log");
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -69,13 +69,17 @@ class TrainJobBenchIT {
     assertThat(result.get("adapters").asInt()).isEqualTo(3);
     assertThat(result.get("slots").asInt()).isEqualTo(2);
     assertThat(result.get("failed").asInt()).isZero();
-    assertThat(result.get("executors").asInt()).isEqualTo(2);
-    assertThat(result.get("model_loads").asInt()).isEqualTo(2);
+    assertThat(result.get("master").asText()).startsWith("local");
+    assertThat(result.get("executors").asInt()).isEqualTo(1);
+    assertThat(result.get("model_loads").asInt()).isEqualTo(1);
     double wall = result.get("wall_seconds").asDouble();
     assertThat(wall).isPositive();
     assertThat(result.get("adapters_per_hour").asDouble())
         .isCloseTo(3 * 3600 / wall, within(0.5 * 3600 / wall));
     assertThat(result.get("trained_tokens_per_second").asDouble()).isPositive();
-    assertThat(output).contains("Cluster ready: 2 workers registered");
+    assertThat(output)
+        .contains(
+            "Local mode: 2 slots share one JVM and its base model, and train at the same time,"
+                + " each on its own thread; libtorch threads per slot: 1");
   }
 }

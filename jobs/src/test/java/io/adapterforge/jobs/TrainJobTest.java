@@ -9,6 +9,7 @@ import io.adapterforge.testing.LocalSparkExtension;
 import io.adapterforge.train.AdapterOutcome;
 import io.adapterforge.train.BaseModelCache;
 import io.adapterforge.train.TrainLayout;
+import io.adapterforge.train.TrainProgress;
 import io.adapterforge.trainer.lora.LoraAdapter;
 import io.adapterforge.trainer.model.DecoderModel;
 import io.adapterforge.trainer.peft.PeftAdapter;
@@ -88,6 +89,22 @@ class TrainJobTest {
     assertThat(result.outcomes().stream().map(AdapterOutcome::slot).collect(Collectors.toSet()))
         .containsExactlyInAnyOrder(0, 1);
     assertThat(BaseModelCache.loads()).isEqualTo(1);
+    // Both slots train on this JVM's one model at the same time: an adapter of slot 0 was
+    // training while one of slot 1 was.
+    assertThat(log).anyMatch(line -> line.startsWith("Local mode: 2 slots share one JVM"));
+    List<TrainProgress.Entry> progress = TrainProgress.read(TrainLayout.progress(output, "r1"));
+    assertThat(progress).hasSize(4);
+    assertThat(progress)
+        .as("progress of both slots: %s", progress)
+        .anySatisfy(
+            first ->
+                assertThat(progress)
+                    .anyMatch(
+                        second ->
+                            first.slot() == 0
+                                && second.slot() == 1
+                                && first.startedMillis() < second.updatedMillis()
+                                && second.startedMillis() < first.updatedMillis()));
     List<Row> table =
         spark
             .read()

@@ -37,9 +37,13 @@ import java.util.TreeSet;
  * options or rows. A checkpoint of a finished run makes {@code train} return at once with its
  * weights.
  *
- * <p>Thread-safety: a model may have one adapter attached at a time, so runs on one model must be
- * sequential. Runs on different models in one JVM may overlap, but their forward and backward
- * passes take turns (DJL's PyTorch engine allows one gradient collector per JVM).
+ * <p>Thread-safety: runs on one model, each on its own thread with its own adapter, may overlap and
+ * do not wait for each other: {@link #train} sets the adapter on the model for the calling thread
+ * only, and records gradients with that thread's own libtorch grad mode (not DJL's JVM-wide
+ * gradient collector). Each run gives the numbers it gives alone. While runs train, the model
+ * accepts no adapter attached for every thread ({@link LoraAdapter#attach}), and vice versa.
+ * libtorch's intra-op thread count is process-wide: overlapping runs share it (see {@link
+ * TorchThreads}).
  */
 public final class LoraTrainer {
   private LoraTrainer() {}
@@ -157,7 +161,7 @@ public final class LoraTrainer {
     TrainingResult execute() {
       boolean completed = resume();
       if (!completed) {
-        try (LoraAdapter.Attachment attachment = adapter.attach(model)) {
+        try (ThreadAttachment attachment = ThreadAttachment.attach(model, adapter)) {
           while (step < totalSteps && !stoppedEarly) {
             runOneUpdate();
           }

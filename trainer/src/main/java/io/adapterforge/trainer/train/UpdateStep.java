@@ -2,14 +2,12 @@ package io.adapterforge.trainer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import io.adapterforge.trainer.CounterRandom;
 import io.adapterforge.trainer.NativeArrays;
 import io.adapterforge.trainer.TrainingException;
 import io.adapterforge.trainer.lora.LoraAdapter;
 import io.adapterforge.trainer.model.DecoderModel;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One optimizer update over a window of micro-batches: zero the gradients; for each micro-batch a
@@ -17,15 +15,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * its summed cross-entropy divided by the window's scored tokens (so the gradients add up to those
  * of the window's mean loss); global-norm clipping; one AdamW update.
  *
- * <p>DJL's PyTorch engine allows one {@link GradientCollector} per JVM at a time, so forward and
- * backward passes of all runs in a JVM take turns on one lock; the optimizer update runs outside
- * it. Not thread-safe: one run owns an instance.
+ * <p>The graph is recorded by a {@link GradientRecorder} of the calling thread, not DJL's JVM-wide
+ * gradient collector, so runs on other threads of the JVM train at the same time. Not thread-safe:
+ * one run owns an instance.
  */
 final class UpdateStep {
   /** Tag mixed into the seed for dropout keys. */
   static final long DROPOUT_STREAM = 0x44726f706f7574L;
-
-  private static final ReentrantLock GRADIENTS = new ReentrantLock();
 
   private final DecoderModel model;
   private final LoraAdapter adapter;
@@ -68,21 +64,19 @@ final class UpdateStep {
     }
     optimizer.zeroGradients();
     double lossSum = 0;
-    GRADIENTS.lock();
     adapter.setTraining(true);
     try {
       for (int micro = 0; micro < window.size(); micro++) {
         adapter.setDropoutKey(dropoutKey(seed, step, micro));
         try (NDManager scope = adapter.manager().newSubManager();
-            GradientCollector collector = scope.getEngine().newGradientCollector()) {
+            GradientRecorder recorder = GradientRecorder.open()) {
           NDArray sum = CausalLmLoss.sum(model, window.get(micro), scope);
           lossSum += sum.getFloat();
-          collector.backward(NativeArrays.div(sum, scored));
+          recorder.backward(NativeArrays.div(sum, scored));
         }
       }
     } finally {
       adapter.setTraining(false);
-      GRADIENTS.unlock();
     }
     double loss = lossSum / scored;
     if (!Double.isFinite(loss)) {
