@@ -15,12 +15,16 @@ import picocli.CommandLine.Command;
       "evaluates them and publishes the good ones to a registry."
     },
     subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
       ConfigCommand.class,
       FetchTokenizerCommand.class,
       PrepareCommand.class,
       ClusterCommand.class,
       MakeBaseModelCommand.class,
       TrainCommand.class,
+      EvaluateCommand.class,
+      PublishCommand.class,
       MergeCommand.class,
       ScoreCommand.class,
       RegistryCommand.class,

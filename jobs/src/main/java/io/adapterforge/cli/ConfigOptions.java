@@ -31,6 +31,16 @@ final class ConfigOptions {
     return ConfigLoader.load(Optional.ofNullable(confFile), all);
   }
 
+  /**
+   * Loads and validates the config, with {@code defaults} applied before {@code --set} (so the
+   * user's overrides win over a command's own defaults).
+   */
+  AdapterforgeConfig loadOver(List<String> defaults) {
+    List<String> all = new ArrayList<>(defaults);
+    all.addAll(overrides);
+    return ConfigLoader.load(Optional.ofNullable(confFile), all);
+  }
+
   AdapterforgeConfig load() {
     return load(List.of());
   }

@@ -81,14 +81,27 @@ public final class ParquetExampleSource implements ExampleSource {
 
   @Override
   public Iterator<TrainingExample> open() {
-    List<Keyed> rows = new ArrayList<>();
-    for (Path file : files()) {
-      read(file, rows);
-    }
-    rows.sort(Comparator.comparing(Keyed::exampleId));
-    List<TrainingExample> examples = new ArrayList<>(rows.size());
-    rows.forEach(row -> examples.add(row.example()));
+    List<TrainingExample> examples = new ArrayList<>();
+    rows(false).forEach(row -> examples.add(row.example()));
     return examples.iterator();
+  }
+
+  /**
+   * The first {@code limit} rows by example id, with their normalized conversation (for evaluation:
+   * the reference reply and the prompt).
+   */
+  public List<PreparedRow> rows(int limit) {
+    List<PreparedRow> rows = rows(true);
+    return List.copyOf(rows.subList(0, Math.min(limit, rows.size())));
+  }
+
+  private List<PreparedRow> rows(boolean withConversation) {
+    List<PreparedRow> rows = new ArrayList<>();
+    for (Path file : files()) {
+      read(file, rows, withConversation);
+    }
+    rows.sort(Comparator.comparing(PreparedRow::exampleId));
+    return rows;
   }
 
   private List<Path> files() {
@@ -119,15 +132,16 @@ public final class ParquetExampleSource implements ExampleSource {
   }
 
   @SuppressWarnings("deprecation") // the Path-based builder is the one that takes a Configuration
-  private void read(Path file, List<Keyed> rows) {
+  private void read(Path file, List<PreparedRow> rows, boolean withConversation) {
     Configuration conf = new Configuration(hadoop);
-    conf.set(ReadSupport.PARQUET_READ_SCHEMA, projection(file).toString());
+    conf.set(ReadSupport.PARQUET_READ_SCHEMA, projection(file, withConversation).toString());
     try (ParquetReader<Group> reader =
         ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
       for (Group row = reader.read(); row != null; row = reader.read()) {
         rows.add(
-            new Keyed(
+            new PreparedRow(
                 row.getString(PreparedLayout.EXAMPLE_ID, 0),
+                withConversation ? row.getString(PreparedLayout.CONVERSATION, 0) : null,
                 new TrainingExample(
                     ints(row, PreparedLayout.INPUT_IDS), ints(row, PreparedLayout.LABELS))));
       }
@@ -136,15 +150,18 @@ public final class ParquetExampleSource implements ExampleSource {
     }
   }
 
-  private MessageType projection(Path file) {
+  private MessageType projection(Path file, boolean withConversation) {
     try (ParquetFileReader reader =
         ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoop))) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-      return new MessageType(
-          schema.getName(),
-          schema.getType(PreparedLayout.EXAMPLE_ID),
-          schema.getType(PreparedLayout.INPUT_IDS),
-          schema.getType(PreparedLayout.LABELS));
+      List<org.apache.parquet.schema.Type> fields = new ArrayList<>();
+      fields.add(schema.getType(PreparedLayout.EXAMPLE_ID));
+      if (withConversation) {
+        fields.add(schema.getType(PreparedLayout.CONVERSATION));
+      }
+      fields.add(schema.getType(PreparedLayout.INPUT_IDS));
+      fields.add(schema.getType(PreparedLayout.LABELS));
+      return new MessageType(schema.getName(), fields);
     } catch (IOException | RuntimeException e) {
       throw new TrainingException("Cannot read the schema of " + file + ": " + e, e);
     }
@@ -168,5 +185,12 @@ public final class ParquetExampleSource implements ExampleSource {
     return "ParquetExampleSource[" + folder + "]";
   }
 
-  private record Keyed(String exampleId, TrainingExample example) {}
+  /**
+   * One prepared row.
+   *
+   * @param exampleId its example id
+   * @param conversation the normalized conversation JSON; null when not read
+   * @param example its token ids and labels
+   */
+  public record PreparedRow(String exampleId, String conversation, TrainingExample example) {}
 }

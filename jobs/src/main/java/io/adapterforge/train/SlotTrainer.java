@@ -1,7 +1,6 @@
 package io.adapterforge.train;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adapterforge.dataset.PreparedLayout;
 import io.adapterforge.trainer.lora.LoraAdapter;
@@ -9,7 +8,6 @@ import io.adapterforge.trainer.lora.LoraSettings;
 import io.adapterforge.trainer.peft.PeftAdapter;
 import io.adapterforge.trainer.train.LoraTrainer;
 import io.adapterforge.trainer.train.StepMetrics;
-import io.adapterforge.trainer.train.TorchThreads;
 import io.adapterforge.trainer.train.TrainingListener;
 import io.adapterforge.trainer.train.TrainingOptions;
 import io.adapterforge.trainer.train.TrainingResult;
@@ -21,13 +19,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.resource.ResourceInformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -45,17 +41,17 @@ import scala.Tuple2;
  *
  * <p>Threads: the first task of a JVM sets {@code ai.djl.pytorch.num_threads} before libtorch
  * starts, and every task sets libtorch's intra-op threads for its own thread ({@link
- * TorchThreads}): threads per slot, else that property when set (the train job sets it in local
- * mode), else the task's cpus. Tasks sharing a JVM (local mode) share its cached base model and
- * train at the same time, each on its own thread. Device: the task's {@code gpu} resource when
- * Spark gave one and libtorch sees CUDA devices; otherwise the CPU, with a log line saying so.
+ * io.adapterforge.trainer.train.TorchThreads}, through {@link TaskDevice}): threads per slot, else
+ * that property when set (the train job sets it in local mode), else the task's cpus. Tasks sharing
+ * a JVM (local mode) share its cached base model and train at the same time, each on its own
+ * thread. Device: the task's {@code gpu} resource when Spark gave one and libtorch sees CUDA
+ * devices; otherwise the CPU, with a log line saying so.
  */
 public final class SlotTrainer
     implements FlatMapFunction<Iterator<Tuple2<Integer, SlotWork>>, AdapterOutcome> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SlotTrainer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
   private static final long PROGRESS_INTERVAL_MILLIS = 200;
 
   @Override
@@ -70,13 +66,9 @@ public final class SlotTrainer
 
   private static List<AdapterOutcome> trainSlot(SlotWork work) {
     TaskContext task = TaskContext.get();
-    int cpus = task == null ? 1 : task.cpus();
-    Optional<String> gpu = gpuAddress(task);
-    int threads = threads(work.settings().threadsPerSlot(), cpus);
-    setThreads(threads);
-    // Also when the engine started earlier (the driver in local mode): this thread trains.
-    TorchThreads.use(threads);
-    Device device = device(gpu, work.slot());
+    Optional<String> gpu = TaskDevice.gpuAddress(task);
+    TaskDevice.useThreads(work.settings().threadsPerSlot(), task);
+    Device device = TaskDevice.device(gpu, "Slot " + work.slot(), LOG::warn);
     List<AdapterOutcome> outcomes = new ArrayList<>();
     if (work.adapters().isEmpty()) {
       return outcomes;
@@ -86,69 +78,6 @@ public final class SlotTrainer
       outcomes.add(trainAdapter(context, spec));
     }
     return outcomes;
-  }
-
-  private static Optional<String> gpuAddress(TaskContext task) {
-    if (task == null) {
-      return Optional.empty();
-    }
-    Map<String, ResourceInformation> resources = task.resourcesJMap();
-    ResourceInformation gpu = resources.get("gpu");
-    if (gpu == null || gpu.addresses().length == 0) {
-      return Optional.empty();
-    }
-    return Optional.of(gpu.addresses()[0]);
-  }
-
-  /**
-   * Threads per slot when set; else the JVM's {@code ai.djl.pytorch.num_threads} (the train job
-   * sets it in local mode to the cores over the slots); else the task's cpus.
-   */
-  private static int threads(int threadsPerSlot, int cpus) {
-    if (threadsPerSlot > 0) {
-      return threadsPerSlot;
-    }
-    String property = System.getProperty(THREADS_PROPERTY);
-    if (property != null) {
-      try {
-        int threads = Integer.parseInt(property.trim());
-        if (threads > 0) {
-          return threads;
-        }
-      } catch (NumberFormatException e) {
-        LOG.warn("Ignoring {}={}: not a number", THREADS_PROPERTY, property);
-      }
-    }
-    return cpus;
-  }
-
-  private static synchronized void setThreads(int threads) {
-    if (System.getProperty(THREADS_PROPERTY) == null) {
-      System.setProperty(THREADS_PROPERTY, Integer.toString(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
-  }
-
-  private static Device device(Optional<String> gpu, int slot) {
-    if (gpu.isEmpty()) {
-      return Device.cpu();
-    }
-    int visible = Engine.getInstance().getGpuCount();
-    int index;
-    try {
-      index = Integer.parseInt(gpu.get());
-    } catch (NumberFormatException e) {
-      index = -1;
-    }
-    if (visible > 0 && index >= 0 && index < visible) {
-      return Device.gpu(index);
-    }
-    LOG.warn(
-        "Slot {} was given GPU {} but libtorch sees {} CUDA device(s): training on the CPU",
-        slot,
-        gpu.get(),
-        visible);
-    return Device.cpu();
   }
 
   private static AdapterOutcome trainAdapter(Context context, AdapterSpec spec) {

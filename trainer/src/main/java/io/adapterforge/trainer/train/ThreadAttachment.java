@@ -26,9 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * LoraAdapter#attach} (one adapter for every thread) and this cannot be used on one model at once:
  * each refuses a projection that has the other's adapter.
  *
- * <p>Thread-safe; an attachment is closed on the thread that made it.
+ * <p>Used by training slots and evaluation works that share one cached model in a JVM.
+ * Thread-safe; an attachment is closed on the thread that made it.
  */
-final class ThreadAttachment implements AutoCloseable {
+public final class ThreadAttachment implements AutoCloseable {
   /** Routers per model that some thread has an adapter on; guarded by itself. */
   private static final Map<DecoderModel, Routing> ROUTINGS = new IdentityHashMap<>();
 
@@ -52,7 +53,7 @@ final class ThreadAttachment implements AutoCloseable {
    *     thread has an adapter on the model already, or {@code adapter} is attached on another
    *     thread
    */
-  static ThreadAttachment attach(DecoderModel model, LoraAdapter adapter) {
+  public static ThreadAttachment attach(DecoderModel model, LoraAdapter adapter) {
     requireNonNull(model, "model is null");
     requireNonNull(adapter, "adapter is null");
     Thread thread = Thread.currentThread();
