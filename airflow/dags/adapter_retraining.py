@@ -96,9 +96,13 @@ with DAG(
             description="The frozen base model (a Hugging Face model folder).",
         ),
         "work_root": Param(
-            "hdfs:///data/adapterforge/work",
+            "/srv/adapterforge/work",
             type="string",
-            description="Root of the run folders: <work_root>/runs/<run id>/.",
+            description=(
+                "Root of the run folders: <work_root>/runs/<run id>/. A path every executor"
+                " and the driver see alike (a shared mount): train writes adapters and"
+                " checkpoints there."
+            ),
         ),
     },
 ) as dag:
