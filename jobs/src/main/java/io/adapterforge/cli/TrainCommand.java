@@ -229,9 +229,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code adapterforge bench train-job}: trains N synthetic tenants on S slots (executors of a
-   * local standalone cluster the benchmark starts) and prints one JSON line; see {@link
-   * TrainJobBenchmark}.
+   * {@code adapterforge bench train-job}: trains N synthetic tenants on S slots and prints one JSON
+   * line; see {@link TrainJobBenchmark}.
    */
   @Command(
       name = "train-job",
@@ -241,10 +240,11 @@ final class TrainCommand implements Callable<Integer> {
         "Make a corpus of N equally sized tenants, prepare it, and train all N adapters with the"
             + " train job on S slots; print one JSON line (wall seconds of the train job,"
             + " adapters/hour, trained tokens/s, model loads).",
-        "The S slots are S one-core executor JVMs of a local standalone cluster started and stopped"
-            + " by the benchmark: local[S] slots share one JVM, whose base model holds one adapter"
-            + " at a time and whose gradient collector is JVM-wide, so they would take turns."
-            + " Files go under <work-dir>/bench/."
+        "By default the slots are S task threads of the configured master (local[*]) in this"
+            + " JVM: they share one base model and train at the same time, each with T libtorch"
+            + " threads. With --standalone-cluster they are S one-core executor JVMs of a local"
+            + " standalone cluster the benchmark starts and stops. Files go under"
+            + " <work-dir>/bench/."
       })
   static final class Bench implements Callable<Integer> {
     @Option(
@@ -258,7 +258,7 @@ final class TrainCommand implements Callable<Integer> {
         names = "--slots",
         defaultValue = "1",
         paramLabel = "S",
-        description = "Slots = executors (default ${DEFAULT-VALUE}).")
+        description = "Training slots (default ${DEFAULT-VALUE}).")
     int slots;
 
     @Option(
@@ -295,6 +295,13 @@ final class TrainCommand implements Callable<Integer> {
         description = "Tokenizer of the made-up base model (default ${DEFAULT-VALUE}).")
     String tokenizer;
 
+    @Option(
+        names = "--standalone-cluster",
+        description =
+            "Train on S one-core executor JVMs of a local standalone cluster instead of the"
+                + " configured master.")
+    boolean standaloneCluster;
+
     @Mixin ConfigOptions options;
 
     @Spec CommandSpec spec;
@@ -316,7 +323,8 @@ final class TrainCommand implements Callable<Integer> {
                 java.util.Optional.ofNullable(baseModel),
                 baseModel != null
                     ? baseModel
-                    : TokenizerSource.directory(tokenizer, config, line -> err.println(line)));
+                    : TokenizerSource.directory(tokenizer, config, line -> err.println(line)),
+                standaloneCluster);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
