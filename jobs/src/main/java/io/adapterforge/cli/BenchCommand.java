@@ -86,10 +86,7 @@ final class BenchCommand implements Runnable {
                 tokenizer.tokenizer != null ? tokenizer.tokenizer : tokenizerDir.toString(),
                 rows,
                 dir,
-                message -> {
-                  err.println(message);
-                  err.flush();
-                });
+                Lines.to(err));
         out.println(line.toString());
         out.flush();
         return 0;

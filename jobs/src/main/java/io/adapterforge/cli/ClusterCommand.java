@@ -89,12 +89,7 @@ final class ClusterCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       ClusterState state =
           StandaloneCluster.start(
-              config.cluster(),
-              RuntimeClasspath.thirdPartyJars(),
-              line -> {
-                out.println(line);
-                out.flush();
-              });
+              config.cluster(), RuntimeClasspath.thirdPartyJars(), Lines.to(out));
       out.println("Submit with: --master " + state.masterUrl());
       out.println("Stop with:   ./adapterforge cluster stop");
       out.flush();

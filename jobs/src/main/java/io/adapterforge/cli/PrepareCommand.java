@@ -66,13 +66,7 @@ final class PrepareCommand implements Runnable {
     try {
       PrepareReport report =
           PrepareJob.run(
-              spark,
-              config,
-              new PrepareJob.Request(inputs, tokenizerDir, output),
-              line -> {
-                out.println(line);
-                out.flush();
-              });
+              spark, config, new PrepareJob.Request(inputs, tokenizerDir, output), Lines.to(out));
       out.println("Report: " + output + "/report.json");
       out.flush();
       if (!report.booksBalance()) {

@@ -43,10 +43,7 @@ final class PublishCommand implements Callable<Integer> {
     try {
       PublishJob.run(
           new PublishJob.Request(evaluation, config.registry().url(), config.registry().store()),
-          line -> {
-            out.println(line);
-            out.flush();
-          });
+          Lines.to(out));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -98,15 +98,7 @@ final class RunCommand implements Callable<Integer> {
             adapters.stream().filter(adapter -> !adapter.isBlank()).toList());
     SparkSession spark = SparkSessions.create(config.spark(), "run " + id);
     try {
-      Pipeline.Result result =
-          Pipeline.run(
-              spark,
-              config,
-              request,
-              line -> {
-                out.println(line);
-                out.flush();
-              });
+      Pipeline.Result result = Pipeline.run(spark, config, request, Lines.to(out));
       out.println(DemoCommand.summary(result));
       out.println("Run folder: " + runDir);
       out.flush();

@@ -155,14 +155,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       TrainJob.Result result;
       try {
-        result =
-            TrainJob.run(
-                spark,
-                request,
-                line -> {
-                  out.println(line);
-                  out.flush();
-                });
+        result = TrainJob.run(spark, request, Lines.to(out));
       } catch (IllegalArgumentException e) {
         // An adapter not in the report, or a report that is not one: bad usage, not a failure.
         throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -337,15 +330,7 @@ final class TrainCommand implements Callable<Integer> {
                   "train-job-"
                       + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       java.nio.file.Files.createDirectories(dir);
-      ObjectNode line =
-          TrainJobBenchmark.run(
-              config,
-              benchOptions,
-              dir,
-              message -> {
-                err.println(message);
-                err.flush();
-              });
+      ObjectNode line = TrainJobBenchmark.run(config, benchOptions, dir, Lines.to(err));
       out.println(line.toString());
       out.flush();
       return line.get("failed").asLong() == 0 ? 0 : 1;

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.from_json;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -39,6 +40,7 @@ import io.adapterforge.evaluation.router.AdapterRouter;
 import io.adapterforge.evaluation.router.RouterConfig;
 import io.adapterforge.evaluation.router.RouterEvaluation;
 import io.adapterforge.evaluation.router.RouterModel;
+import io.adapterforge.files.AtomicFiles;
 import io.adapterforge.preprocessing.encode.Fingerprints;
 import io.adapterforge.preprocessing.encode.SpecialTokenSet;
 import io.adapterforge.preprocessing.encode.TokenizerCache;
@@ -55,7 +57,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -653,14 +654,7 @@ public final class EvaluateJob {
         lines.append(line).append('\n');
       }
     }
-    Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-    try {
-      Files.writeString(temporary, lines, java.nio.charset.StandardCharsets.UTF_8);
-      Files.move(
-          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + target + ": " + e.getMessage(), e);
-    }
+    AtomicFiles.write(target, lines);
   }
 
   private static TaskMetrics metrics(List<String[]> pairs, ToolCallDetector detector) {
@@ -805,14 +799,12 @@ public final class EvaluateJob {
             readBytes(request.prepared() + "/" + PreparedLayout.REPORT_FILE, hadoop)));
     root.set("gate", gateSettings(request.settings().gate()));
     root.set("adapters", entries);
-    Path target = request.output().resolve(EvaluationLayout.GATE_FILE);
-    Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
     try {
-      Files.write(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-      Files.move(
-          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + target + ": " + e.getMessage(), e);
+      AtomicFiles.write(
+          request.output().resolve(EvaluationLayout.GATE_FILE),
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot encode " + EvaluationLayout.GATE_FILE, e);
     }
   }
 

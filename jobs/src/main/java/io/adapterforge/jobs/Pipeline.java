@@ -3,15 +3,12 @@ package io.adapterforge.jobs;
 import static java.util.Objects.requireNonNull;
 
 import io.adapterforge.config.AdapterforgeConfig;
+import io.adapterforge.files.AtomicFiles;
 import io.adapterforge.preprocessing.PrepareReport;
 import io.adapterforge.train.AdapterSpec;
 import io.adapterforge.train.TrainSettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -196,18 +193,9 @@ public final class Pipeline {
   }
 
   private static void finish(Path marker, double seconds) {
-    try {
-      Files.createDirectories(marker.getParent());
-      Path temporary = marker.resolveSibling(marker.getFileName() + ".tmp");
-      Files.writeString(
-          temporary,
-          String.format(
-              Locale.ROOT, "{\"finished\":\"%s\",\"seconds\":%.1f}%n", Instant.now(), seconds),
-          StandardCharsets.UTF_8);
-      Files.move(
-          temporary, marker, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + marker + ": " + e.getMessage(), e);
-    }
+    AtomicFiles.write(
+        marker,
+        String.format(
+            Locale.ROOT, "{\"finished\":\"%s\",\"seconds\":%.1f}%n", Instant.now(), seconds));
   }
 }

@@ -2,6 +2,7 @@ package io.adapterforge.jobs;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,11 +10,10 @@ import io.adapterforge.evaluate.EvaluationLayout;
 import io.adapterforge.evaluation.registry.AdapterRegistry;
 import io.adapterforge.evaluation.registry.AdapterVersion;
 import io.adapterforge.evaluation.registry.PublishRequest;
+import io.adapterforge.files.AtomicFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -228,13 +228,10 @@ public final class PublishJob {
   }
 
   private static void writeResult(Path target, Result result) {
-    Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
     try {
-      Files.write(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
-      Files.move(
-          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + target + ": " + e.getMessage(), e);
+      AtomicFiles.write(target, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot encode " + RESULT_FILE, e);
     }
   }
 }

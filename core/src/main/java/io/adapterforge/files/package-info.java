@@ -1,0 +1,2 @@
+/** Small file helpers shared by the stages. */
+package io.adapterforge.files;
