@@ -143,6 +143,7 @@ final class DemoCommand implements Callable<Integer> {
                                   case ALREADY_PUBLISHED -> "v" + o.version() + " (earlier)";
                                   case REJECTED -> "not published (gate)";
                                   case STALE -> "not published (stale)";
+                                  case UNCHANGED -> "v" + o.version() + " (unchanged)";
                                 })));
     StringBuilder text = new StringBuilder();
     text.append(

@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  * and {@code production} aliases at it. Adapters the gate rejected are reported with its reason and
  * left alone. Idempotent per (adapter, run): a rerun finds the versions its run published and moves
  * no alias. An adapter whose {@code production} alias moved since the evaluation compared against
- * it is not published (the comparison is stale: evaluate again).
+ * it is not published (the comparison is stale: evaluate again), nor one whose weights equal the
+ * production version's (a rerun on unchanged data).
  *
  * <p>Writes {@code published.json} beside {@code gate.json}.
  */
@@ -63,7 +64,9 @@ public final class PublishJob {
     /** The gate rejected it. */
     REJECTED,
     /** Production moved since the evaluation; not published. */
-    STALE
+    STALE,
+    /** Its weights equal production's (a rerun on unchanged data); no new version. */
+    UNCHANGED
   }
 
   /**
@@ -151,12 +154,22 @@ public final class PublishJob {
                       compared == 0 ? "none" : "v" + compared)));
           continue;
         }
+        String artifact = entry.path("artifact").asText();
+        if (production.isPresent() && registry.sameAdapter(production.get(), artifact)) {
+          outcomes.add(
+              new Outcome(
+                  id,
+                  Status.UNCHANGED,
+                  current,
+                  "same weights as production v" + current + ": no new version"));
+          continue;
+        }
         AdapterVersion version =
             registry.publish(
                 PublishRequest.builder()
                     .setAdapterId(id)
                     .setRunId(runId)
-                    .setArtifactUri(entry.path("artifact").asText())
+                    .setArtifactUri(artifact)
                     .setBaseModelFingerprint(gate.path("base_model_fingerprint").asText())
                     .setPreparedDataFingerprint(gate.path("prepared_fingerprint").asText())
                     .optConfigJson(config(gate).toString())

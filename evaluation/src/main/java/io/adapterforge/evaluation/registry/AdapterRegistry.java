@@ -272,6 +272,35 @@ public final class AdapterRegistry implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the adapter folder at {@code artifactUri} has the same weights and adapter config as
+   * {@code version} (by sha256 of the files a PEFT loader reads; {@code metrics.json} and the like
+   * may differ): publishing it would add a version that serves exactly what {@code version} does.
+   *
+   * @throws RegistryException when the folder cannot be read
+   */
+  public boolean sameAdapter(AdapterVersion version, String artifactUri) {
+    requireNonNull(version, "version is null");
+    requireNonNull(artifactUri, "artifactUri is null");
+    List<ArtifactFile> candidate;
+    try {
+      candidate = store.describe(artifactUri);
+    } catch (IOException e) {
+      throw new RegistryException("Cannot read the adapter folder " + artifactUri + ": " + e);
+    }
+    for (String required : REQUIRED_FILES) {
+      Optional<String> mine = sha256(candidate, required);
+      if (mine.isEmpty() || !mine.equals(sha256(version.files(), required))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Optional<String> sha256(List<ArtifactFile> files, String path) {
+    return files.stream().filter(f -> f.path().equals(path)).map(ArtifactFile::sha256).findFirst();
+  }
+
   /** Every adapter with at least one version, sorted by id, with its latest version and aliases. */
   public List<AdapterSummary> list() {
     return read(

@@ -93,6 +93,20 @@ abstract class AdapterRegistryContract {
   }
 
   @Test
+  void tellsAnAdapterWithTheSameWeightsFromANewOne() throws Exception {
+    Path first = FakeAdapters.write(temp.resolve("a"), "one");
+    try (AdapterRegistry registry = open()) {
+      AdapterVersion v1 = registry.publish(request("support", "run-1", first));
+      // A rerun on unchanged data: the same weights and config, other training metrics.
+      Path rerun = FakeAdapters.write(temp.resolve("b"), "one");
+      Files.writeString(rerun.resolve("metrics.json"), "{\"final_loss\": 1.25}");
+      assertThat(registry.sameAdapter(v1, rerun.toString())).isTrue();
+      assertThat(registry.sameAdapter(v1, FakeAdapters.write(temp.resolve("c"), "two").toString()))
+          .isFalse();
+    }
+  }
+
+  @Test
   void refusesToRepublishARunWithDifferentFiles() throws Exception {
     try (AdapterRegistry registry = open()) {
       registry.publish(request("support", "run-1", FakeAdapters.write(temp.resolve("a"), "one")));
