@@ -114,7 +114,10 @@ class RunClusterIT {
             "--set",
             "evaluate.max-generations=2",
             "--set",
-            "evaluate.max-new-tokens=8"));
+            "evaluate.max-new-tokens=8",
+            // Each iteration of the router's logistic regression is a Spark job on the cluster.
+            "--set",
+            "evaluate.router.max-iterations=15"));
     Path log = Files.createTempFile(temp, "run-", ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command)

@@ -62,6 +62,7 @@ class PipelineTest {
             "train.checkpoint-every=40",
             "evaluate.max-generations=16",
             "evaluate.max-new-tokens=32",
+            "evaluate.router.max-iterations=30",
             "registry.url=jdbc:sqlite:" + temp.resolve("registry.db"),
             "registry.store=" + temp.resolve("store")));
     config = ConfigLoader.load(Optional.empty(), settings);
