@@ -26,8 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * LoraAdapter#attach} (one adapter for every thread) and this cannot be used on one model at once:
  * each refuses a projection that has the other's adapter.
  *
- * <p>Used by training slots and evaluation works that share one cached model in a JVM.
- * Thread-safe; an attachment is closed on the thread that made it.
+ * <p>Used by training slots and evaluation works that share one cached model in a JVM. Thread-safe;
+ * an attachment is closed on the thread that made it.
  */
 public final class ThreadAttachment implements AutoCloseable {
   /** Routers per model that some thread has an adapter on; guarded by itself. */
