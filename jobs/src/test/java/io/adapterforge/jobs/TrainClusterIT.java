@@ -94,8 +94,7 @@ class TrainClusterIT {
         .contains("step ");
     // The fallback to the CPU is logged where it happens: in each executor's stderr.
     assertThat(executorLogs())
-        .filteredOn(
-            text -> text.contains("but libtorch sees 0 CUDA device(s): training on the CPU"))
+        .filteredOn(text -> text.contains("but libtorch sees 0 CUDA device(s): running on the CPU"))
         .hasSizeGreaterThanOrEqualTo(2);
   }
 
