@@ -10,11 +10,16 @@ import io.adapterforge.config.AdapterforgeConfig;
 import io.adapterforge.dataset.PreparedLayout;
 import io.adapterforge.preprocessing.PreparePipeline;
 import io.adapterforge.preprocessing.PrepareReport;
+import io.adapterforge.preprocessing.PrepareTally;
 import io.adapterforge.preprocessing.PreparedOutputs;
+import io.adapterforge.preprocessing.TallyCounter;
 import io.adapterforge.preprocessing.encode.EncodingSpec;
 import io.adapterforge.preprocessing.read.CorpusFile;
 import io.adapterforge.preprocessing.read.CorpusFiles;
 import io.adapterforge.preprocessing.read.CorpusReader;
+import io.adapterforge.preprocessing.read.LineCounter;
+import io.adapterforge.preprocessing.split.Splitter;
+import io.adapterforge.preprocessing.split.Splitter.Promotion;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -31,12 +38,15 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The prepare job: lists the corpus files, runs {@link PreparePipeline}, writes {@code data/},
  * {@code rejects/} and {@code report.json} into a staging folder beside the output and then swaps
- * it into place, so readers see the old dataset or the new one, never half of one. Fails when the
- * books do not balance (a line lost is a bug, not a statistic).
+ * it into place, so readers see the old dataset or the new one, never half of one. The expensive
+ * pass runs once, into Spark's disk cache, and everything is written from there; the lines read are
+ * counted as the files are read ({@link LineCounter}). Fails when the books do not balance (a line
+ * lost is a bug, not a statistic).
  */
 public final class PrepareJob {
   private static final ObjectMapper JSON =
@@ -70,59 +80,68 @@ public final class PrepareJob {
     for (AdapterConfig adapter : config.adapters().values()) {
       adapter.systemPrompt().ifPresent(prompt -> systemPrompts.put(adapter.id(), prompt));
     }
-    EncodingSpec spec =
-        EncodingSpec.create(context, request.tokenizerDir(), config.prepare(), systemPrompts);
-    Dataset<Row> lines = CorpusReader.lines(spark, files);
+    // Reading the tokenizer and compiling the template overlap the session's first query plan.
+    CompletableFuture<EncodingSpec> specLoad =
+        CompletableFuture.supplyAsync(
+            () ->
+                EncodingSpec.create(
+                    context, request.tokenizerDir(), config.prepare(), systemPrompts));
+    LineCounter linesRead = LineCounter.register(spark);
+    Dataset<Row> lines = CorpusReader.lines(spark, files, linesRead);
+    EncodingSpec spec = join(specLoad);
     org.apache.hadoop.fs.Path output = new org.apache.hadoop.fs.Path(request.output());
+    // The expensive pass (parse … tokenize, mask) runs once, into Spark's cache on local disk
+    // (recomputed from its lineage if an executor is lost), counting its rows as it goes: the
+    // rejects, the data and the tally for the promotions and the report all come from there.
+    long inputBytes = files.stream().mapToLong(CorpusFile::length).sum();
+    int partitions = PreparePipeline.partitions(spark, config.prepare(), inputBytes);
+    TallyCounter counter = TallyCounter.register(spark);
+    Dataset<Row> encoded =
+        PreparePipeline.encode(lines, config.prepare(), spec, partitions, counter)
+            .persist(StorageLevel.DISK_ONLY());
     try {
       FileSystem fs = output.getFileSystem(hadoop);
       org.apache.hadoop.fs.Path staging =
           new org.apache.hadoop.fs.Path(
               output.getParent(), "." + output.getName() + ".staging-" + UUID.randomUUID());
       try {
-        // The expensive pass (parse … tokenize, mask) runs once and lands in Parquet beside the
-        // output; the data, the rejects and the report are read from there, column-pruned.
-        org.apache.hadoop.fs.Path encodedPath =
-            new org.apache.hadoop.fs.Path(staging, "encoded-rows");
         spark
             .sparkContext()
-            .setJobDescription("prepare: parse, clean, dedup, render, tokenize, mask");
+            .setJobDescription("prepare: parse, clean, dedup, render, tokenize, mask; rejects");
         progress.accept("Parsing, cleaning, deduplicating, rendering, tokenizing and masking");
-        PreparePipeline.encode(lines, config.prepare(), spec)
+        PreparedOutputs.rejects(encoded)
             .write()
             .mode(SaveMode.ErrorIfExists)
-            .parquet(encodedPath.toString());
-        Dataset<Row> prepared =
-            PreparePipeline.finish(spark.read().parquet(encodedPath.toString()), config.prepare());
+            .parquet(new org.apache.hadoop.fs.Path(staging, PreparedLayout.REJECTS_DIR).toString());
+        // Counted while the rows were made; aggregated again only if some partition was not.
+        PrepareTally tally = counter.tally(partitions).orElseGet(() -> PrepareTally.of(encoded));
+        List<Promotion> promotions = Splitter.promotions(tally, config.prepare().split());
         spark.sparkContext().setJobDescription("prepare: write data");
-        progress.accept("Writing training rows and rejects");
-        PreparedOutputs.data(prepared)
+        progress.accept("Writing training rows");
+        PreparedOutputs.data(Splitter.promote(encoded, promotions))
             .write()
             .mode(SaveMode.ErrorIfExists)
             .partitionBy(PreparedLayout.ADAPTER_ID, PreparedLayout.SPLIT)
             .parquet(new org.apache.hadoop.fs.Path(staging, PreparedLayout.DATA_DIR).toString());
-        spark.sparkContext().setJobDescription("prepare: write rejects");
-        PreparedOutputs.rejects(prepared)
-            .write()
-            .mode(SaveMode.ErrorIfExists)
-            .parquet(new org.apache.hadoop.fs.Path(staging, PreparedLayout.REJECTS_DIR).toString());
-        spark.sparkContext().setJobDescription("prepare: count input lines");
-        long linesRead = lines.count();
-        spark.sparkContext().setJobDescription("prepare: report");
         PrepareReport report =
-            PrepareReport.compute(prepared, linesRead, metadata(config, request, spec, files));
+            PrepareReport.compute(
+                tally, promotions, linesRead.total(), metadata(config, request, spec, files));
         if (!report.booksBalance()) {
           throw new IllegalStateException(
               "The books do not balance, refusing to publish "
                   + request.output()
                   + ": "
-                  + report.summary());
+                  + report.summary()
+                  + " ("
+                  + linesRead.files()
+                  + " of "
+                  + files.size()
+                  + " files read to their end)");
         }
         try (OutputStream out =
             fs.create(new org.apache.hadoop.fs.Path(staging, PreparedLayout.REPORT_FILE), false)) {
           JSON.writeValue(out, report.json());
         }
-        fs.delete(encodedPath, true);
         swapIntoPlace(fs, staging, output);
         progress.accept(report.summary());
         return report;
@@ -134,7 +153,19 @@ public final class PrepareJob {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + request.output() + ": " + e.getMessage(), e);
     } finally {
+      encoded.unpersist();
       spark.sparkContext().setJobDescription(null);
+    }
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
     }
   }
 

@@ -9,22 +9,32 @@ import static io.adapterforge.dataset.PreparedLayout.RAW;
 import static io.adapterforge.dataset.PreparedLayout.REASON;
 import static io.adapterforge.dataset.PreparedLayout.SOURCE;
 
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * Columns of the rows that flow between the prepare steps. Every line read stays one row until the
- * end, with a {@link #STATUS}: kept rows become training data, the others are counted or written as
- * rejects, so the books always balance.
+ * end (between parsing and normalizing, one row per message of it), with a {@link #STATUS}: kept
+ * rows become training data, the others are counted or written as rejects, so the books always
+ * balance.
  */
 public final class PrepareColumns {
   /** {@code blank}, {@code rejected}, {@code duplicate}, {@code near_duplicate} or {@code kept}. */
   public static final String STATUS = "status";
 
-  public static final String MESSAGES = "messages";
   public static final String TOOLS = "tools";
-  public static final String FORMAT = "format";
+
+  /** Messages of the line; 0 for a line without any (blank, rejected). */
+  public static final String MESSAGE_COUNT = "message_count";
+
+  public static final String ROLE = "role";
+  public static final String CONTENT = "content";
+
+  /** A message's tool calls as JSON, or null. */
+  public static final String TOOL_CALLS = "tool_calls";
+
+  /** A message's fields other than role, content and tool calls, as a JSON object, or null. */
+  public static final String EXTRA = "extra";
 
   public static final String BLANK = "blank";
   public static final String REJECTED = "rejected";
@@ -32,34 +42,47 @@ public final class PrepareColumns {
   public static final String NEAR_DUPLICATE = "near_duplicate";
   public static final String KEPT = "kept";
 
-  /** One message: role, content, tool_calls (JSON or null), extra fields (JSON object or null). */
-  public static final StructType MESSAGE =
+  /**
+   * Rows after parsing (the first step): one per message, in the order of the conversation, so that
+   * cleaning is a plain column expression on {@link #CONTENT}. A line without messages (blank,
+   * rejected) is a single row with {@link #MESSAGE_COUNT} 0 and null message columns. {@code line},
+   * {@code status} and the message count are on every row of a line; the other line columns ({@code
+   * source}, {@code raw}, {@code adapter_id}, {@code tools}, {@code reason}, {@code detail}) only
+   * on its first. Between the steps {@code raw} is the line's UTF-8 bytes (cut at 64 KiB): it only
+   * travels, and bytes travel without being decoded and encoded again at each step.
+   */
+  public static final StructType MESSAGE_ROWS =
       new StructType()
-          .add("role", DataTypes.StringType, false)
-          .add("content", DataTypes.StringType, false)
-          .add("tool_calls", DataTypes.StringType, true)
-          .add("extra", DataTypes.StringType, true);
-
-  public static final ArrayType MESSAGES_TYPE = DataTypes.createArrayType(MESSAGE, false);
-
-  /** Rows after parsing (the first step). */
-  public static final StructType PARSED =
-      new StructType()
-          .add(SOURCE, DataTypes.StringType, false)
+          .add(SOURCE, DataTypes.StringType, true)
           .add(LINE, DataTypes.LongType, false)
-          .add(RAW, DataTypes.StringType, true)
+          .add(RAW, DataTypes.BinaryType, true)
           .add(ADAPTER_ID, DataTypes.StringType, true)
-          .add(FORMAT, DataTypes.StringType, true)
-          .add(MESSAGES, MESSAGES_TYPE, true)
           .add(TOOLS, DataTypes.StringType, true)
           .add(STATUS, DataTypes.StringType, false)
           .add(REASON, DataTypes.StringType, true)
-          .add(DETAIL, DataTypes.StringType, true);
+          .add(DETAIL, DataTypes.StringType, true)
+          .add(MESSAGE_COUNT, DataTypes.IntegerType, false)
+          .add(ROLE, DataTypes.StringType, true)
+          .add(CONTENT, DataTypes.StringType, true)
+          .add(TOOL_CALLS, DataTypes.StringType, true)
+          .add(EXTRA, DataTypes.StringType, true);
 
-  /** Rows after normalizing: the conversation JSON and its hash are added. */
+  /**
+   * Rows after normalizing: one per line again, kept ones with the conversation JSON and its hash,
+   * the example id. {@code raw} and {@code conversation} are UTF-8 bytes, to the end of the
+   * pipeline ({@link PreparedOutputs} writes them as strings): bytes travel between steps without
+   * being decoded and encoded again, and Spark's cache stores them without trying to compress them.
+   */
   public static final StructType NORMALIZED =
-      PARSED
-          .add(CONVERSATION, DataTypes.StringType, true)
+      new StructType()
+          .add(SOURCE, DataTypes.StringType, false)
+          .add(LINE, DataTypes.LongType, false)
+          .add(RAW, DataTypes.BinaryType, true)
+          .add(ADAPTER_ID, DataTypes.StringType, true)
+          .add(STATUS, DataTypes.StringType, false)
+          .add(REASON, DataTypes.StringType, true)
+          .add(DETAIL, DataTypes.StringType, true)
+          .add(CONVERSATION, DataTypes.BinaryType, true)
           .add(EXAMPLE_ID, DataTypes.StringType, true);
 
   private PrepareColumns() {}

@@ -1,21 +1,10 @@
 package io.adapterforge.preprocessing;
 
-import static io.adapterforge.dataset.PreparedLayout.ADAPTER_ID;
-import static io.adapterforge.dataset.PreparedLayout.NUM_LOSS_TOKENS;
-import static io.adapterforge.dataset.PreparedLayout.NUM_TOKENS;
-import static io.adapterforge.dataset.PreparedLayout.REASON;
-import static io.adapterforge.dataset.PreparedLayout.SPLIT;
-import static io.adapterforge.preprocessing.PrepareColumns.STATUS;
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adapterforge.dataset.PreparedLayout;
+import io.adapterforge.preprocessing.split.Splitter.Promotion;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,7 +21,7 @@ public final class PrepareReport {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Bucket for rejects whose adapter could not be determined. */
-  public static final String UNATTRIBUTED = "(unattributed)";
+  public static final String UNATTRIBUTED = PrepareTally.UNATTRIBUTED;
 
   private final ObjectNode root;
 
@@ -48,28 +37,29 @@ public final class PrepareReport {
    * @param metadata fingerprints, inputs and config to record as they are
    */
   public static PrepareReport compute(Dataset<Row> prepared, long linesRead, JsonNode metadata) {
-    List<Row> groups =
-        prepared
-            .groupBy(
-                coalesce(col(ADAPTER_ID), lit(UNATTRIBUTED)).as(ADAPTER_ID),
-                col(STATUS),
-                col(SPLIT),
-                col(REASON))
-            .agg(
-                count(lit(1)).as("n"),
-                coalesce(sum(col(NUM_TOKENS)), lit(0L)).as("tokens"),
-                coalesce(sum(col(NUM_LOSS_TOKENS)), lit(0L)).as("loss_tokens"))
-            .collectAsList();
+    return compute(PrepareTally.of(prepared), List.of(), linesRead, metadata);
+  }
+
+  /**
+   * The report from a tally of the rows before test-row promotion and the promotions made.
+   *
+   * @param tally the tally of the rows {@link PreparePipeline#encode} returned
+   * @param promotions the rows moved to test since
+   * @param linesRead lines in the input, counted separately
+   * @param metadata fingerprints, inputs and config to record as they are
+   */
+  public static PrepareReport compute(
+      PrepareTally tally, List<Promotion> promotions, long linesRead, JsonNode metadata) {
     Map<String, ObjectNode> adapters = new TreeMap<>();
     Counts totals = new Counts();
-    for (Row group : groups) {
-      String adapter = group.getString(0);
-      String status = group.getString(1);
-      String split = group.getString(2);
-      String reason = group.getString(3);
-      long n = group.getLong(4);
-      long tokens = group.getLong(5);
-      long lossTokens = group.getLong(6);
+    for (PrepareTally.Group group : tally.groups()) {
+      String adapter = group.adapterId();
+      String status = group.status();
+      String split = group.split();
+      String reason = group.reason();
+      long n = group.rows();
+      long tokens = group.tokens();
+      long lossTokens = group.lossTokens();
       totals.add(status, n, tokens, lossTokens);
       if (PrepareColumns.BLANK.equals(status)) {
         continue;
@@ -96,6 +86,11 @@ public final class PrepareReport {
         default -> throw new IllegalStateException("Unknown row status " + status);
       }
     }
+    for (Promotion promotion : promotions) {
+      JsonNode splits = adapters.get(promotion.adapterId()).get("splits");
+      move((ObjectNode) splits.get(promotion.fromSplit()), -1, promotion);
+      move((ObjectNode) splits.get(PreparedLayout.TEST), 1, promotion);
+    }
     ObjectNode root = JSON.createObjectNode();
     root.setAll((ObjectNode) metadata);
     ObjectNode total = root.putObject("totals");
@@ -115,6 +110,12 @@ public final class PrepareReport {
     ObjectNode adapterNode = root.putObject("adapters");
     adapters.forEach(adapterNode::set);
     return new PrepareReport(root);
+  }
+
+  private static void move(ObjectNode split, int sign, Promotion promotion) {
+    split.put("rows", split.get("rows").asLong() + sign);
+    split.put("tokens", split.get("tokens").asLong() + sign * promotion.tokens());
+    split.put("loss_tokens", split.get("loss_tokens").asLong() + sign * promotion.lossTokens());
   }
 
   private static ObjectNode emptyAdapter() {

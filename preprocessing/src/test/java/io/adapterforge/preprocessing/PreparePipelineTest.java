@@ -21,6 +21,7 @@ import io.adapterforge.preprocessing.encode.EncodingSpec;
 import io.adapterforge.preprocessing.encode.TokenizerCache;
 import io.adapterforge.preprocessing.read.CorpusReader;
 import io.adapterforge.preprocessing.read.RawLine;
+import io.adapterforge.preprocessing.split.Splitter;
 import io.adapterforge.testing.LocalSparkExtension;
 import io.adapterforge.testing.RealTokenizers;
 import io.adapterforge.tokenizer.KnownTokenizer;
@@ -118,6 +119,22 @@ class PreparePipelineTest {
   }
 
   @Test
+  void sizesTheTokenizerPartitionsByTheInputUnlessConfigured(SparkSession spark) {
+    PrepareConfig auto = PrepareFixtures.config();
+    int cores = spark.sparkContext().defaultParallelism();
+    int shuffle = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+
+    assertThat(PreparePipeline.partitions(spark, auto, 0)).isEqualTo(shuffle);
+    assertThat(PreparePipeline.partitions(spark, auto, 100L << 20)).isEqualTo(25);
+    assertThat(PreparePipeline.partitions(spark, auto, 10L << 30))
+        .isEqualTo(PreparePipeline.PARTITIONS_PER_CORE * cores);
+    assertThat(
+            PreparePipeline.partitions(
+                spark, PrepareFixtures.config("prepare.partitions=3"), 10L << 30))
+        .isEqualTo(3);
+  }
+
+  @Test
   void splitIsAPureFunctionOfTheExampleAndKeepsATestRow(SparkSession spark) {
     List<String> corpus = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
@@ -138,6 +155,74 @@ class PreparePipelineTest {
             assertThat(split).as("split of %s", id).isEqualTo(first.get(id));
           }
         });
+  }
+
+  @Test
+  void reportsTheSameFromATallyAndItsPromotionsAsFromThePromotedRows(SparkSession spark) {
+    List<String> corpus = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      corpus.add(PrepareFixtures.chat("delta", "Q" + i, "A" + i));
+      corpus.add(PrepareFixtures.chat("epsilon", "Question " + i, "Answer " + i));
+    }
+    corpus.add(PrepareFixtures.chat("zeta", "Only", "one"));
+    corpus.add("not json");
+    PrepareConfig config =
+        PrepareFixtures.config("prepare.split.test=0", "prepare.split.validation=0.2");
+    Dataset<Row> encoded =
+        PreparePipeline.encode(
+                lines(spark, corpus), config, PrepareFixtures.gemmaSpec(spark, config))
+            .persist(StorageLevel.MEMORY_ONLY());
+
+    PrepareTally tally = PrepareTally.of(encoded);
+    List<Splitter.Promotion> promotions = Splitter.promotions(tally, config.split());
+    JsonNode fromTally =
+        PrepareReport.compute(tally, promotions, corpus.size(), JSON.createObjectNode()).json();
+    Dataset<Row> promoted = Splitter.promote(encoded, promotions);
+    JsonNode fromRows =
+        PrepareReport.compute(promoted, corpus.size(), JSON.createObjectNode()).json();
+
+    assertThat(promotions)
+        .extracting(Splitter.Promotion::adapterId)
+        .containsExactly("delta", "epsilon");
+    assertThat(promoted.where(col(SPLIT).equalTo("test")).count()).isEqualTo(2);
+    assertThat(
+            fromTally.get("adapters").get("delta").get("splits").get("test").get("rows").asLong())
+        .isEqualTo(1);
+    assertThat(fromTally).isEqualTo(fromRows);
+    encoded.unpersist();
+  }
+
+  @Test
+  void countsTheSameTallyWhileEncodingAsAnAggregateOfTheRows(SparkSession spark) {
+    List<String> corpus = new ArrayList<>(PrepareFixtures.mixedCorpus());
+    for (int i = 0; i < 30; i++) {
+      corpus.add(PrepareFixtures.chat("gamma", "Question " + i, "Answer " + i));
+    }
+    PrepareConfig config = PrepareFixtures.config("prepare.max-seq-length=256");
+    EncodingSpec spec = PrepareFixtures.gemmaSpec(spark, config);
+    TallyCounter counter = TallyCounter.register(spark);
+    Dataset<Row> encoded =
+        PreparePipeline.encode(lines(spark, corpus), config, spec, 3, counter)
+            .persist(StorageLevel.MEMORY_ONLY());
+    encoded.write().format("noop").mode("overwrite").save();
+    TallyCounter coalesced = TallyCounter.register(spark);
+    PreparePipeline.encode(lines(spark, corpus), config, spec, 3, coalesced)
+        .coalesce(1)
+        .write()
+        .format("noop")
+        .mode("overwrite")
+        .save();
+
+    PrepareTally counted = counter.tally(3).orElseThrow();
+    PrepareTally aggregated = PrepareTally.of(encoded);
+
+    assertThat(counted.groups()).containsExactlyInAnyOrderElementsOf(aggregated.groups());
+    assertThat(counted.groups())
+        .extracting(PrepareTally.Group::status)
+        .contains("kept", "rejected");
+    assertThat(counter.tally(4)).isEmpty();
+    assertThat(coalesced.tally(3)).isEmpty();
+    encoded.unpersist();
   }
 
   @Test

@@ -1,12 +1,15 @@
 package io.adapterforge.preprocessing.clean;
 
+import static org.apache.spark.sql.functions.char_length;
+import static org.apache.spark.sql.functions.contains;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.replace;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.translate;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
 
 import io.adapterforge.config.PrepareConfig;
 import java.text.Normalizer;
@@ -18,14 +21,18 @@ import org.apache.spark.sql.types.DataTypes;
  * The cleaning of each message's content, in this order: line endings (CR LF and CR → LF), control
  * characters other than LF and TAB removed, Unicode NFC, surrounding whitespace trimmed (Unicode
  * whitespace, as Python's {@code str.strip()}). All but NFC are built-in SQL expressions with code
- * generation ({@code replace}, {@code translate}, {@code trim}); Spark SQL has no Unicode
- * normalization, so NFC is a Java UDF and runs on the CPU.
+ * generation ({@code replace}, {@code regexp_replace}, {@code trim}, and cheaper tests that skip a
+ * step where it would change nothing); Spark SQL has no Unicode normalization, so NFC is a Java
+ * UDF, which runs on the CPU and only for text that is not plain ASCII (ASCII text is always NFC).
+ * It is a plain column expression: apply it to a string column, not inside a higher-order function
+ * ({@code transform}), which Spark interprets row by row.
  */
 public final class Cleaning {
   /**
-   * C0 and C1 controls and DEL, except TAB (0x09) and LF (0x0A): what {@code translate} deletes.
+   * C0 and C1 controls and DEL, except TAB (0x09) and LF (0x0A): what the control-character step
+   * deletes, as a regular expression character class.
    */
-  static final String CONTROL_CHARS = controlChars();
+  static final String CONTROL_CHARS = "[\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]";
 
   /** Python's {@code str.isspace()} set (see {@link PythonWhitespace}), for {@code trim}. */
   static final String PYTHON_SPACES = pythonSpaces();
@@ -44,29 +51,33 @@ public final class Cleaning {
   /** The cleaned content of a string column, per the switches in {@code config}. */
   public static Column content(Column content, PrepareConfig.Clean config) {
     Column result = content;
-    if (config.lineEndings()) {
-      result = translate(replace(result, lit("\r\n"), lit("\n")), "\r", "\n");
-    }
-    if (config.controlChars()) {
-      result = translate(result, CONTROL_CHARS, "");
+    // Each step runs only on text it would change, found by a cheaper test: most text has no CR
+    // or control character, is ASCII or already NFC, and has no whitespace at its ends.
+    if (config.lineEndings() || config.controlChars()) {
+      Column replaced = content;
+      if (config.lineEndings()) {
+        // replace, not translate: Spark's translate looks every character up in a map.
+        replaced = replace(replace(replaced, lit("\r\n"), lit("\n")), lit("\r"), lit("\n"));
+      }
+      if (config.controlChars()) {
+        replaced = regexp_replace(replaced, CONTROL_CHARS, "");
+      }
+      String touched = config.controlChars() ? CONTROL_CHARS : "\r";
+      result = when(content.rlike(touched), replaced).otherwise(content);
     }
     if (config.unicodeNfc()) {
-      result = NFC.apply(result);
+      // The UDF copies the text into a Java string and back; ASCII text is always NFC.
+      result =
+          when(octet_length(result).equalTo(char_length(result)), result)
+              .otherwise(NFC.apply(result));
     }
     if (config.trim()) {
-      result = trim(result, PYTHON_SPACES);
+      Column spaces = lit(PYTHON_SPACES);
+      Column padded =
+          contains(spaces, substring(result, 1, 1)).or(contains(spaces, substring(result, -1, 1)));
+      result = when(padded, trim(result, PYTHON_SPACES)).otherwise(result);
     }
     return result;
-  }
-
-  private static String controlChars() {
-    StringBuilder chars = new StringBuilder();
-    for (int c = 0; c <= 0x9F; c++) {
-      if ((c < 0x20 && c != '\t' && c != '\n') || c >= 0x7F) {
-        chars.append((char) c);
-      }
-    }
-    return chars.toString();
   }
 
   private static String pythonSpaces() {
@@ -77,17 +88,5 @@ public final class Cleaning {
       }
     }
     return chars.toString();
-  }
-
-  /** The messages column with every message's content cleaned. */
-  public static Column messages(Column messages, PrepareConfig.Clean config) {
-    return transform(
-        messages,
-        message ->
-            struct(
-                message.getField("role").as("role"),
-                content(message.getField("content"), config).as("content"),
-                message.getField("tool_calls").as("tool_calls"),
-                message.getField("extra").as("extra")));
   }
 }

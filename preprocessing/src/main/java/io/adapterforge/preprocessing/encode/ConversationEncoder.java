@@ -17,6 +17,7 @@ import io.adapterforge.preprocessing.clean.PythonWhitespace;
 import io.adapterforge.preprocessing.template.RenderOptions;
 import io.adapterforge.preprocessing.template.TemplateException;
 import io.adapterforge.preprocessing.template.TokenizerChatTemplate;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -72,12 +73,23 @@ public final class ConversationEncoder {
    *     none
    */
   public EncodedRow encode(String conversationJson, String systemPrompt) {
-    ObjectNode conversation;
     try {
-      conversation = (ObjectNode) JSON.readTree(conversationJson);
+      return encode((ObjectNode) JSON.readTree(conversationJson), systemPrompt);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("Not a normalized conversation: " + e.getMessage(), e);
     }
+  }
+
+  /** Encodes a conversation given as UTF-8 JSON; see {@link #encode(String, String)}. */
+  public EncodedRow encode(byte[] conversationJson, String systemPrompt) {
+    try {
+      return encode((ObjectNode) JSON.readTree(conversationJson), systemPrompt);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Not a normalized conversation: " + e.getMessage(), e);
+    }
+  }
+
+  private EncodedRow encode(ObjectNode conversation, String systemPrompt) {
     ArrayNode messages = (ArrayNode) conversation.get("messages");
     if (systemPrompt != null
         && !systemPrompt.isEmpty()

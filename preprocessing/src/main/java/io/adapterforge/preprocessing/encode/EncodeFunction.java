@@ -2,7 +2,9 @@ package io.adapterforge.preprocessing.encode;
 
 import io.adapterforge.dataset.PreparedLayout;
 import io.adapterforge.preprocessing.PrepareColumns;
+import io.adapterforge.preprocessing.TallyCounter;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -12,15 +14,43 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Encodes the kept rows of a partition: appends {@code input_ids}, {@code labels}, {@code
  * num_tokens} and {@code num_loss_tokens}, or turns the row into a reject (template error, too
- * long, no trained token). One encoder per partition on the executor's shared tokenizer.
+ * long, no trained token). Reads the conversation as UTF-8 JSON bytes ({@link
+ * io.adapterforge.preprocessing.PrepareColumns#NORMALIZED}) and passes it and the raw line on as
+ * they are. One encoder per partition on the executor's shared tokenizer. With a {@link
+ * TallyCounter}, it also counts the rows it returns, once it has returned them all.
  */
 public final class EncodeFunction implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
   private final EncodingSpec spec;
+  private final TallyCounter counter;
+  private final int width;
+  private final int status;
+  private final int adapterId;
+  private final int conversation;
+  private final int raw;
+  private final int reason;
+  private final int detail;
+  private final int split;
+  private final int exampleId;
 
-  public EncodeFunction(EncodingSpec spec) {
+  /**
+   * @param spec what to encode with
+   * @param input the schema of the rows it reads: the pipeline's columns up to the split
+   * @param counter counts the rows returned (registered), or null for no counting
+   */
+  public EncodeFunction(EncodingSpec spec, StructType input, TallyCounter counter) {
     this.spec = spec;
+    this.counter = counter;
+    this.width = input.size();
+    this.status = input.fieldIndex(PrepareColumns.STATUS);
+    this.adapterId = input.fieldIndex(PreparedLayout.ADAPTER_ID);
+    this.conversation = input.fieldIndex(PreparedLayout.CONVERSATION);
+    this.raw = input.fieldIndex(PreparedLayout.RAW);
+    this.reason = input.fieldIndex(PreparedLayout.REASON);
+    this.detail = input.fieldIndex(PreparedLayout.DETAIL);
+    this.split = input.fieldIndex(PreparedLayout.SPLIT);
+    this.exampleId = input.fieldIndex(PreparedLayout.EXAMPLE_ID);
   }
 
   /** The schema of the rows this function returns, given the schema it reads. */
@@ -36,40 +66,64 @@ public final class EncodeFunction implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     ConversationEncoder encoder = spec.newEncoder();
+    TallyCounter.Partition counts = counter == null ? null : new TallyCounter.Partition();
     return new Iterator<>() {
+      private boolean counted;
+
       @Override
       public boolean hasNext() {
-        return rows.hasNext();
+        boolean more = rows.hasNext();
+        if (!more && counts != null && !counted) {
+          counter.add(counts);
+          counted = true;
+        }
+        return more;
       }
 
       @Override
       public Row next() {
-        return encode(encoder, rows.next());
+        if (!rows.hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Row row = encode(encoder, rows.next());
+        if (counts != null) {
+          count(counts, row);
+        }
+        return row;
       }
     };
   }
 
+  private void count(TallyCounter.Partition counts, Row row) {
+    counts.add(
+        row.getString(adapterId),
+        row.getString(status),
+        row.getString(split),
+        row.getString(reason),
+        (Integer) row.get(width + 2),
+        (Integer) row.get(width + 3),
+        row.getString(exampleId));
+  }
+
   private Row encode(ConversationEncoder encoder, Row row) {
-    int width = row.length();
     Object[] values = new Object[width + 4];
     for (int i = 0; i < width; i++) {
       values[i] = row.get(i);
     }
-    if (!PrepareColumns.KEPT.equals(row.getAs(PrepareColumns.STATUS))) {
+    if (!PrepareColumns.KEPT.equals(row.getString(status))) {
       return RowFactory.create(values);
     }
-    String adapterId = row.getAs(PreparedLayout.ADAPTER_ID);
     EncodedRow encoded =
-        encoder.encode(row.getAs(PreparedLayout.CONVERSATION), spec.systemPrompt(adapterId));
+        encoder.encode((byte[]) row.get(conversation), spec.systemPrompt(row.getString(adapterId)));
     if (encoded.isReject()) {
-      values[row.fieldIndex(PrepareColumns.STATUS)] = PrepareColumns.REJECTED;
-      values[row.fieldIndex(PreparedLayout.REASON)] = encoded.reason().name();
-      values[row.fieldIndex(PreparedLayout.DETAIL)] = encoded.detail();
-      values[row.fieldIndex(PreparedLayout.SPLIT)] = null;
+      values[status] = PrepareColumns.REJECTED;
+      values[reason] = encoded.reason().name();
+      values[detail] = encoded.detail();
+      values[split] = null;
       return RowFactory.create(values);
     }
     // The raw line is only kept for rejects; a kept row carries its normalized conversation.
-    values[row.fieldIndex(PreparedLayout.RAW)] = null;
+    values[raw] = null;
     values[width] = encoded.inputIds();
     values[width + 1] = encoded.labels();
     values[width + 2] = encoded.inputIds().length;

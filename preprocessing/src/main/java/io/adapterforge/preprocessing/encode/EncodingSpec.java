@@ -18,15 +18,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Everything executors need to encode conversations, serializable: the tokenizer (its JSON bytes
- * broadcast once, loaded once per executor JVM), the compiled chat template with its special
- * tokens, the special token set for masking, the length policy and the system prompts.
+ * broadcast once, or read from the driver's file under a local master; loaded once per executor
+ * JVM), the compiled chat template with its special tokens, the special token set for masking, the
+ * length policy and the system prompts.
  *
- * @param tokenizerJson broadcast bytes of tokenizer.json
- * @param tokenizerFingerprint sha256 of those bytes
+ * @param tokenizer where executors get tokenizer.json from
+ * @param tokenizerFingerprint sha256 of its bytes
  * @param template the chat template and the tokenizer's special tokens
  * @param templateFingerprint sha256 of the template source
  * @param special the special tokens, for the masker
@@ -36,7 +36,7 @@ import org.apache.spark.broadcast.Broadcast;
  * @param defaultSystemPrompt for adapters not in {@code systemPrompts}; null for none
  */
 public record EncodingSpec(
-    Broadcast<byte[]> tokenizerJson,
+    TokenizerSource tokenizer,
     String tokenizerFingerprint,
     TokenizerChatTemplate template,
     String templateFingerprint,
@@ -47,7 +47,7 @@ public record EncodingSpec(
     String defaultSystemPrompt)
     implements Serializable {
   public EncodingSpec {
-    requireNonNull(tokenizerJson, "tokenizerJson is null");
+    requireNonNull(tokenizer, "tokenizer is null");
     requireNonNull(tokenizerFingerprint, "tokenizerFingerprint is null");
     requireNonNull(template, "template is null");
     requireNonNull(templateFingerprint, "templateFingerprint is null");
@@ -82,14 +82,25 @@ public record EncodingSpec(
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot parse " + tokenizerFile + ": " + e.getMessage(), e);
     }
-    String source = templateSource(tokenizerDir, config.chatTemplate());
+    String chatTemplate = templateSource(tokenizerDir, config.chatTemplate());
     TokenizerChatTemplate template =
-        ChatTemplates.withTemplate(tokenizerDir, source, TemplateLimits.DEFAULT);
+        ChatTemplates.withTemplate(tokenizerDir, chatTemplate, TemplateLimits.DEFAULT);
+    // Under a local master tasks run in this JVM and read the same file (loading starts now,
+    // while the driver plans); elsewhere executors may not see the driver's disk, so the bytes
+    // travel as a broadcast.
+    String fingerprint = Fingerprints.sha256(bytes);
+    TokenizerSource tokenizerSource;
+    if (spark.isLocal()) {
+      tokenizerSource = new TokenizerSource.LocalFile(tokenizerFile.toAbsolutePath().toString());
+      tokenizerSource.preload(fingerprint);
+    } else {
+      tokenizerSource = new TokenizerSource.Broadcasted(spark.broadcast(bytes));
+    }
     return new EncodingSpec(
-        spark.broadcast(bytes),
-        Fingerprints.sha256(bytes),
+        tokenizerSource,
+        fingerprint,
         template,
-        Fingerprints.sha256(source.getBytes(StandardCharsets.UTF_8)),
+        Fingerprints.sha256(chatTemplate.getBytes(StandardCharsets.UTF_8)),
         special,
         config.maxSeqLength(),
         config.lengthPolicy(),
@@ -140,10 +151,6 @@ public record EncodingSpec(
   /** An encoder on this executor's shared tokenizer. */
   public ConversationEncoder newEncoder() {
     return new ConversationEncoder(
-        TokenizerCache.get(tokenizerFingerprint, tokenizerJson::value),
-        template,
-        special,
-        maxSeqLength,
-        lengthPolicy);
+        tokenizer.tokenizer(tokenizerFingerprint), template, special, maxSeqLength, lengthPolicy);
   }
 }

@@ -35,6 +35,16 @@ public final class TokenizerCache {
     return TOKENIZERS.computeIfAbsent(fingerprint, key -> load(key, tokenizerJson.get()));
   }
 
+  /**
+   * The tokenizer with this fingerprint, loaded from a tokenizer.json file the first time.
+   *
+   * @param fingerprint sha256 of the file's bytes
+   * @param tokenizerJson the file, readable in this JVM
+   */
+  public static HuggingFaceTokenizer get(String fingerprint, Path tokenizerJson) {
+    return TOKENIZERS.computeIfAbsent(fingerprint, key -> load(tokenizerJson));
+  }
+
   /** Loads a tokenizer from a folder or tokenizer.json file with the project's settings. */
   public static HuggingFaceTokenizer load(Path tokenizer) {
     try {

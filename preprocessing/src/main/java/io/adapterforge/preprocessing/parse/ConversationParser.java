@@ -273,7 +273,12 @@ public final class ConversationParser implements java.io.Serializable {
 
   /** The example id: lower-case hex sha256 of the normalized conversation JSON. */
   public static String exampleId(String normalizedJson) {
-    return Fingerprints.sha256(normalizedJson.getBytes(StandardCharsets.UTF_8));
+    return exampleId(normalizedJson.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The example id of the normalized conversation JSON in UTF-8. */
+  public static String exampleId(byte[] normalizedJson) {
+    return Fingerprints.sha256(normalizedJson);
   }
 
   private static final class BadLine extends RuntimeException {

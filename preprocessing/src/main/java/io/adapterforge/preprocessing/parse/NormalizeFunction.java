@@ -2,52 +2,122 @@ package io.adapterforge.preprocessing.parse;
 
 import io.adapterforge.preprocessing.PrepareColumns;
 import io.adapterforge.preprocessing.RejectReason;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapFunction;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * After cleaning: rejects conversations with an empty message ({@code EMPTY_CONTENT}) and adds the
- * normalized conversation JSON and its hash, the example id ({@link PrepareColumns#NORMALIZED}).
- * Other rows pass through unchanged. Stateless.
+ * After cleaning: folds the message rows of each line ({@link PrepareColumns#MESSAGE_ROWS}) back
+ * into one row ({@link PrepareColumns#NORMALIZED}), rejects conversations with an empty message
+ * ({@code EMPTY_CONTENT}) and adds the normalized conversation JSON (UTF-8) and its hash, the
+ * example id. Lines without messages pass through. Relies on the rows of a line arriving together
+ * and in order, as {@link ParseFunction} wrote them: only row-by-row projections may run in between
+ * (no shuffle, filter or sort), which it checks as far as it can (the same line number, and only
+ * the first row of a line names its source). Stateless.
  */
-public final class NormalizeFunction implements MapFunction<Row, Row> {
+public final class NormalizeFunction implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
+  private static final int SOURCE = 0;
+  private static final int LINE = 1;
+  private static final int RAW = 2;
+  private static final int ADAPTER_ID = 3;
+  private static final int TOOLS = 4;
+  private static final int STATUS = 5;
+  private static final int REASON = 6;
+  private static final int DETAIL = 7;
+  private static final int MESSAGE_COUNT = 8;
+  private static final int ROLE = 9;
+  private static final int CONTENT = 10;
+  private static final int TOOL_CALLS = 11;
+  private static final int EXTRA = 12;
+
   @Override
-  public Row call(Row row) {
-    return normalize(row);
+  public Iterator<Row> call(Iterator<Row> rows) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        if (!rows.hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return normalize(rows);
+      }
+    };
   }
 
-  static Row normalize(Row row) {
-    int width = row.length();
-    Object[] values = new Object[width + 2];
-    for (int i = 0; i < width; i++) {
-      values[i] = row.get(i);
+  /** Consumes the rows of one line from {@code rows} and returns its normalized row. */
+  static Row normalize(Iterator<Row> rows) {
+    Row first = rows.next();
+    int count = first.getInt(MESSAGE_COUNT);
+    if (count == 0) {
+      return line(first, first.getString(STATUS), first.getString(REASON), first.getString(DETAIL));
     }
-    if (!PrepareColumns.KEPT.equals(row.getAs(PrepareColumns.STATUS))) {
-      return RowFactory.create(values);
-    }
-    List<Row> rawMessages = row.getList(row.fieldIndex(PrepareColumns.MESSAGES));
-    List<Message> messages = new ArrayList<>(rawMessages.size());
-    for (int i = 0; i < rawMessages.size(); i++) {
-      Row m = rawMessages.get(i);
-      Message message = new Message(m.getString(0), m.getString(1), m.getString(2), m.getString(3));
-      if (message.content().isEmpty() && message.toolCalls() == null) {
-        values[row.fieldIndex(PrepareColumns.STATUS)] = PrepareColumns.REJECTED;
-        values[row.fieldIndex("reason")] = RejectReason.EMPTY_CONTENT.name();
-        values[row.fieldIndex("detail")] =
-            "message " + i + " (" + message.role() + ") is empty after cleaning";
-        return RowFactory.create(values);
+    List<Message> messages = new ArrayList<>(count);
+    String empty = null;
+    for (int i = 0; i < count; i++) {
+      Row row = i == 0 ? first : nextOfSameLine(rows, first);
+      Message message =
+          new Message(
+              row.getString(ROLE),
+              row.getString(CONTENT),
+              row.getString(TOOL_CALLS),
+              row.getString(EXTRA));
+      if (empty == null && message.content().isEmpty() && message.toolCalls() == null) {
+        empty = "message " + i + " (" + message.role() + ") is empty after cleaning";
       }
       messages.add(message);
     }
-    String conversation =
-        ConversationParser.normalizedJson(messages, row.getAs(PrepareColumns.TOOLS));
-    values[width] = conversation;
-    values[width + 1] = ConversationParser.exampleId(conversation);
-    return RowFactory.create(values);
+    if (empty != null) {
+      return line(first, PrepareColumns.REJECTED, RejectReason.EMPTY_CONTENT.name(), empty);
+    }
+    byte[] conversation =
+        ConversationParser.normalizedJson(messages, first.getString(TOOLS))
+            .getBytes(StandardCharsets.UTF_8);
+    return RowFactory.create(
+        first.get(SOURCE),
+        first.get(LINE),
+        first.get(RAW),
+        first.get(ADAPTER_ID),
+        PrepareColumns.KEPT,
+        null,
+        null,
+        conversation,
+        ConversationParser.exampleId(conversation));
+  }
+
+  private static Row nextOfSameLine(Iterator<Row> rows, Row first) {
+    Row row = rows.hasNext() ? rows.next() : null;
+    if (row == null || row.getLong(LINE) != first.getLong(LINE) || row.get(SOURCE) != null) {
+      throw new IllegalStateException(
+          "The message rows of "
+              + first.get(SOURCE)
+              + " line "
+              + first.get(LINE)
+              + " are not together: a step between parsing and normalizing reordered rows");
+    }
+    return row;
+  }
+
+  private static Row line(Row first, String status, String reason, String detail) {
+    return RowFactory.create(
+        first.get(SOURCE),
+        first.get(LINE),
+        first.get(RAW),
+        first.get(ADAPTER_ID),
+        status,
+        reason,
+        detail,
+        null,
+        null);
   }
 }

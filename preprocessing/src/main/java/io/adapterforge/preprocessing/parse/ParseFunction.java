@@ -5,16 +5,21 @@ import io.adapterforge.preprocessing.PrepareColumns;
 import io.adapterforge.preprocessing.RejectReason;
 import io.adapterforge.preprocessing.read.CorpusReader;
 import java.nio.charset.StandardCharsets;
-import org.apache.spark.api.java.function.MapFunction;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Turns lines ({@link CorpusReader#SCHEMA}) into parsed rows ({@link PrepareColumns#PARSED}): blank
- * lines are marked {@code blank}, unreadable and unparsable lines {@code rejected} with their
- * reason; the rest carry their messages. Captures only the adapter field name.
+ * Turns lines ({@link CorpusReader#SCHEMA}) into message rows ({@link
+ * PrepareColumns#MESSAGE_ROWS}): a parsed conversation becomes one row per message, in order, so
+ * that cleaning is a column expression; blank lines become one {@code blank} row, unreadable and
+ * unparsable lines one {@code rejected} row with their reason. The raw line (cut) goes along as
+ * UTF-8 bytes. Captures only the adapter field name.
  */
-public final class ParseFunction implements MapFunction<Row, Row> {
+public final class ParseFunction implements FlatMapFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
   private final ConversationParser parser;
@@ -24,77 +29,98 @@ public final class ParseFunction implements MapFunction<Row, Row> {
   }
 
   @Override
-  public Row call(Row line) {
-    return parse(parser, line);
+  public Iterator<Row> call(Row line) {
+    return parse(parser, line).iterator();
   }
 
-  static Row parse(ConversationParser parser, Row line) {
+  static List<Row> parse(ConversationParser parser, Row line) {
     String source = line.getString(0);
     long number = line.getLong(1);
     String folderAdapter = line.getString(2);
     String text = line.getString(3);
     String error = line.getString(4);
     if (error != null) {
-      return reject(source, number, null, folderAdapter, RejectReason.UNREADABLE_FILE, error);
+      return List.of(
+          reject(source, number, null, folderAdapter, RejectReason.UNREADABLE_FILE, error));
     }
     if (text.isBlank()) {
-      return RowFactory.create(
-          source, number, null, folderAdapter, null, null, null, PrepareColumns.BLANK, null, null);
+      return List.of(
+          RowFactory.create(
+              source,
+              number,
+              null,
+              folderAdapter,
+              null,
+              PrepareColumns.BLANK,
+              null,
+              null,
+              0,
+              null,
+              null,
+              null,
+              null));
     }
-    String raw = cut(text);
+    byte[] raw = cut(text);
     ParsedLine parsed = parser.parse(text, folderAdapter);
     if (parsed.isReject()) {
-      return reject(source, number, raw, parsed.adapterId(), parsed.reason(), parsed.detail());
+      return List.of(
+          reject(source, number, raw, parsed.adapterId(), parsed.reason(), parsed.detail()));
     }
-    // Spark's row encoder takes arrays (or Scala sequences), not java.util.List.
-    Row[] messages = new Row[parsed.messages().size()];
-    for (int i = 0; i < messages.length; i++) {
-      Message message = parsed.messages().get(i);
-      messages[i] =
+    List<Message> messages = parsed.messages();
+    Row[] rows = new Row[messages.size()];
+    for (int i = 0; i < rows.length; i++) {
+      Message message = messages.get(i);
+      boolean first = i == 0;
+      rows[i] =
           RowFactory.create(
-              message.role(), message.content(), message.toolCalls(), message.extra());
+              first ? source : null,
+              number,
+              first ? raw : null,
+              first ? parsed.adapterId() : null,
+              first ? parsed.tools() : null,
+              PrepareColumns.KEPT,
+              null,
+              null,
+              rows.length,
+              message.role(),
+              message.content(),
+              message.toolCalls(),
+              message.extra());
     }
-    return RowFactory.create(
-        source,
-        number,
-        raw,
-        parsed.adapterId(),
-        parsed.format(),
-        messages,
-        parsed.tools(),
-        PrepareColumns.KEPT,
-        null,
-        null);
+    return List.of(rows);
   }
 
   private static Row reject(
-      String source, long line, String raw, String adapterId, RejectReason reason, String detail) {
+      String source, long line, byte[] raw, String adapterId, RejectReason reason, String detail) {
     return RowFactory.create(
         source,
         line,
         raw,
         adapterId,
         null,
-        null,
-        null,
         PrepareColumns.REJECTED,
         reason.name(),
-        detail);
+        detail,
+        0,
+        null,
+        null,
+        null,
+        null);
   }
 
-  /** The line cut to {@link PreparedLayout#MAX_RAW_BYTES} bytes of UTF-8, on a character edge. */
-  static String cut(String text) {
-    if (text.length() * 3L <= PreparedLayout.MAX_RAW_BYTES) {
-      return text;
-    }
+  /**
+   * The line as UTF-8, cut to {@link PreparedLayout#MAX_RAW_BYTES} bytes on a character edge. A
+   * lone surrogate becomes {@code ?}, as when Spark stores a string.
+   */
+  static byte[] cut(String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     if (bytes.length <= PreparedLayout.MAX_RAW_BYTES) {
-      return text;
+      return bytes;
     }
     int end = PreparedLayout.MAX_RAW_BYTES;
     while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
       end--; // back off continuation bytes so the cut falls between characters
     }
-    return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    return Arrays.copyOf(bytes, end);
   }
 }

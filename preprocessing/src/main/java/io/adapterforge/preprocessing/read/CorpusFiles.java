@@ -44,7 +44,7 @@ public final class CorpusFiles {
           if (match.isDirectory()) {
             walk(fs, match.getPath(), match.getPath(), files);
           } else if (isCorpusFile(match.getPath().getName())) {
-            files.add(new CorpusFile(match.getPath().toString(), null));
+            files.add(new CorpusFile(match.getPath().toString(), null, match.getLen()));
           }
         }
         if (files.size() == before) {
@@ -87,7 +87,10 @@ public final class CorpusFiles {
         walk(fs, root, status.getPath(), files);
       } else if (isCorpusFile(name)) {
         files.add(
-            new CorpusFile(status.getPath().toString(), folderUnderRoot(root, status.getPath())));
+            new CorpusFile(
+                status.getPath().toString(),
+                folderUnderRoot(root, status.getPath()),
+                status.getLen()));
       }
     }
   }

@@ -11,18 +11,23 @@ import static io.adapterforge.preprocessing.PrepareColumns.STATUS;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.conv;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.when;
 
 import io.adapterforge.config.PrepareConfig;
+import io.adapterforge.preprocessing.PrepareTally;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Assigns each kept row to train, validation or test from its example id alone: the first 52 bits
@@ -61,26 +66,78 @@ public final class Splitter {
   }
 
   /**
+   * One kept row to move to test.
+   *
+   * @param adapterId its adapter
+   * @param exampleId its example id
+   * @param fromSplit the split it had
+   * @param tokens its tokens
+   * @param lossTokens its trained tokens
+   */
+  public record Promotion(
+      String adapterId, String exampleId, String fromSplit, long tokens, long lossTokens) {}
+
+  /**
    * Moves one row to test in each adapter that has at least {@code min-rows-for-test} kept rows but
-   * none in test: the row with the smallest u. The per-adapter aggregate (at most one row per
-   * adapter) is collected to the driver and joined back as a local relation, so later queries on
-   * the result do not recompute it and the rows themselves are never shuffled.
+   * none in test: the row with the smallest u. The per-adapter aggregate is collected to the driver
+   * and joined back as a local relation, so later queries on the result do not recompute it and the
+   * rows themselves are never shuffled.
    */
   public static Dataset<Row> promoteTestRows(Dataset<Row> rows, PrepareConfig.Split config) {
-    Dataset<Row> aggregate =
-        rows.where(col(STATUS).equalTo(KEPT))
-            .groupBy(col(ADAPTER_ID))
-            .agg(
-                count(lit(1)).as("_rows"),
-                max(when(col(SPLIT).equalTo(TEST), lit(1)).otherwise(lit(0))).as("_has_test"),
-                min_by(col(EXAMPLE_ID), fraction(col(EXAMPLE_ID))).as(PROMOTED))
-            .where(col("_rows").geq(config.minRowsForTest()).and(col("_has_test").equalTo(0)))
-            .select(col(ADAPTER_ID).as(PROMOTED_ADAPTER), col(PROMOTED));
-    List<Row> chosen = aggregate.collectAsList();
-    Dataset<Row> promotions = rows.sparkSession().createDataFrame(chosen, aggregate.schema());
-    Column promoted =
+    return promote(rows, promotions(PrepareTally.of(rows), config));
+  }
+
+  /**
+   * The rows to move to test, decided from a tally of the kept rows (at most one per adapter): in
+   * each adapter with at least {@code min-rows-for-test} kept rows and none in test, the row with
+   * the smallest u (ties, of which there are none in practice, go to the smallest example id).
+   */
+  public static List<Promotion> promotions(PrepareTally tally, PrepareConfig.Split config) {
+    Map<String, List<PrepareTally.Group>> kept = new TreeMap<>();
+    for (PrepareTally.Group group : tally.groups()) {
+      if (KEPT.equals(group.status())) {
+        kept.computeIfAbsent(group.adapterId(), k -> new ArrayList<>()).add(group);
+      }
+    }
+    List<Promotion> promotions = new ArrayList<>();
+    kept.forEach(
+        (adapterId, groups) -> {
+          long rows = groups.stream().mapToLong(PrepareTally.Group::rows).sum();
+          boolean hasTest = groups.stream().anyMatch(group -> TEST.equals(group.split()));
+          if (rows >= config.minRowsForTest() && !hasTest) {
+            PrepareTally.Group first =
+                groups.stream()
+                    .min(Comparator.comparing(PrepareTally.Group::firstExampleId))
+                    .orElseThrow();
+            promotions.add(
+                new Promotion(
+                    adapterId,
+                    first.firstExampleId(),
+                    first.split(),
+                    first.firstTokens(),
+                    first.firstLossTokens()));
+          }
+        });
+    return promotions;
+  }
+
+  /** The rows with each promoted row's split set to test. */
+  public static Dataset<Row> promote(Dataset<Row> rows, List<Promotion> promotions) {
+    if (promotions.isEmpty()) {
+      return rows;
+    }
+    List<Row> chosen = new ArrayList<>();
+    for (Promotion promotion : promotions) {
+      chosen.add(RowFactory.create(promotion.adapterId(), promotion.exampleId()));
+    }
+    StructType schema =
+        new StructType()
+            .add(PROMOTED_ADAPTER, DataTypes.StringType, false)
+            .add(PROMOTED, DataTypes.StringType, false);
+    Dataset<Row> promoted = rows.sparkSession().createDataFrame(chosen, schema);
+    Column match =
         col(ADAPTER_ID).equalTo(col(PROMOTED_ADAPTER)).and(col(EXAMPLE_ID).equalTo(col(PROMOTED)));
-    return rows.join(broadcast(promotions), promoted, "left_outer")
+    return rows.join(broadcast(promoted), match, "left_outer")
         .withColumn(SPLIT, when(col(PROMOTED).isNotNull(), lit(TEST)).otherwise(col(SPLIT)))
         .drop(PROMOTED_ADAPTER, PROMOTED);
   }

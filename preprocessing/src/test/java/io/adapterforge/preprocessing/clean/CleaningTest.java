@@ -30,6 +30,48 @@ class CleaningTest {
   }
 
   @Test
+  void removesExactlyTheC0AndC1ControlsOtherThanTabAndLineFeed(SparkSession spark) {
+    StringBuilder all = new StringBuilder();
+    StringBuilder kept = new StringBuilder();
+    for (char c = 1; c <= 0x1FF; c++) {
+      all.append('x').append(c);
+      kept.append('x');
+      if (c == '\t' || c == '\n' || (c >= 0x20 && c < 0x7F) || c > 0x9F) {
+        kept.append(c);
+      }
+    }
+    PrepareConfig.Clean controlsOnly = new PrepareConfig.Clean(false, true, false, false);
+
+    assertThat(clean(spark, "\u0000" + all, controlsOnly)).isEqualTo(kept.toString());
+  }
+
+  @Test
+  void handlesLineEndingsAndControlCharactersEachOnItsOwn(SparkSession spark) {
+    String text = "a\r\nb\rc\u0007d";
+    assertThat(clean(spark, text, new PrepareConfig.Clean(false, false, true, false)))
+        .isEqualTo("a\nb\nc\u0007d");
+    assertThat(clean(spark, text, new PrepareConfig.Clean(false, true, false, false)))
+        .isEqualTo("a\nbcd");
+  }
+
+  @Test
+  void trimsOnlyWhereAnEndIsWhitespace(SparkSession spark) {
+    assertThat(clean(spark, "", ALL)).isEmpty();
+    assertThat(clean(spark, "\u2003", ALL)).isEmpty();
+    assertThat(clean(spark, "x\u00A0", ALL)).isEqualTo("x");
+    assertThat(clean(spark, "\u3000y", ALL)).isEqualTo("y");
+    assertThat(clean(spark, "a b", ALL)).isEqualTo("a b");
+    assertThat(clean(spark, "😀 🌍", ALL)).isEqualTo("😀 🌍");
+  }
+
+  @Test
+  void leavesAsciiAndComposedTextAsItIs(SparkSession spark) {
+    assertThat(clean(spark, "plain ASCII, tabs\tand\nlines", ALL))
+        .isEqualTo("plain ASCII, tabs\tand\nlines");
+    assertThat(clean(spark, "Привет, café", ALL)).isEqualTo("Привет, café");
+  }
+
+  @Test
   void composesToNfcAndKeepsEmojiSequences(SparkSession spark) {
     String decomposed = "Cafe\u0301 👨‍👩‍👧 👋🏽 🇷🇺";
     assertThat(clean(spark, decomposed, ALL)).isEqualTo("Café 👨‍👩‍👧 👋🏽 🇷🇺");
