@@ -56,6 +56,7 @@ public final class PrepareBenchmark {
     HeapSampler sampler = new HeapSampler();
     sampler.start();
     long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
     PrepareReport report =
         PrepareJob.run(
             spark,
@@ -63,6 +64,7 @@ public final class PrepareBenchmark {
             new PrepareJob.Request(List.of(corpus.toString()), tokenizerDir, output.toString()),
             progress);
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
     sampler.stop();
 
     JsonNode totals = report.json().get("totals");
@@ -84,12 +86,29 @@ public final class PrepareBenchmark {
     line.put("ceiling_tokens_per_s", round(ceiling.tokensPerSecond()));
     line.put("ratio", Math.round(tokens / seconds / ceiling.tokensPerSecond() * 1000) / 1000.0);
     line.put("ceiling_tokens", ceiling.tokens());
+    line.put("job_cpu_s", round(cpuSeconds));
+    line.put("ceiling_cpu_s", round(ceiling.cpuSeconds()));
+    // Tokens per CPU second, job over ceiling: what the job costs beyond tokenizing, whatever else
+    // the machine was running at the time (which the wall-clock ratio depends on).
+    line.put(
+        "cpu_ratio",
+        Math.round(tokens / cpuSeconds / (ceiling.tokens() / ceiling.cpuSeconds()) * 1000)
+            / 1000.0);
     line.put("peak_heap_mib", sampler.peak() / (1024 * 1024));
     line.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
     return line;
   }
 
-  private record Ceiling(long tokens, double seconds) {
+  /** CPU time of this process, all threads, or 0 when the JVM cannot tell. */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
+  }
+
+  private record Ceiling(long tokens, double seconds, double cpuSeconds) {
     double tokensPerSecond() {
       return tokens / seconds;
     }
@@ -113,6 +132,7 @@ public final class PrepareBenchmark {
               .toLocalIterator();
       long tokens = 0;
       long nanos = 0;
+      long cpuNanos = 0;
       while (rows.hasNext()) {
         List<String> texts = new ArrayList<>(CHUNK);
         while (rows.hasNext() && texts.size() < CHUNK) {
@@ -121,6 +141,7 @@ public final class PrepareBenchmark {
         }
         AtomicLong count = new AtomicLong();
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
           int first = t;
@@ -138,9 +159,10 @@ public final class PrepareBenchmark {
           future.get();
         }
         nanos += System.nanoTime() - start;
+        cpuNanos += processCpuNanos() - cpuStart;
         tokens += count.get();
       }
-      return new Ceiling(tokens, nanos / 1e9);
+      return new Ceiling(tokens, nanos / 1e9, cpuNanos / 1e9);
     } finally {
       pool.shutdownNow();
     }

@@ -24,29 +24,33 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The prepare job: lists the corpus files, runs {@link PreparePipeline}, writes {@code data/},
  * {@code rejects/} and {@code report.json} into a staging folder beside the output and then swaps
  * it into place, so readers see the old dataset or the new one, never half of one. The expensive
- * pass runs once, into Spark's disk cache, and everything is written from there; the lines read are
- * counted as the files are read ({@link LineCounter}). Fails when the books do not balance (a line
- * lost is a bug, not a statistic).
+ * pass runs once and writes the data and the rejects together ({@link
+ * PreparedOutputs#dataWithParkedRejects}); its rows are counted as they are made ({@link
+ * TallyCounter}) and the lines as the files are read ({@link LineCounter}), so nothing is read
+ * twice. Fails when the books do not balance (a line lost is a bug, not a statistic).
  */
 public final class PrepareJob {
   private static final ObjectMapper JSON =
@@ -90,39 +94,52 @@ public final class PrepareJob {
     Dataset<Row> lines = CorpusReader.lines(spark, files, linesRead);
     EncodingSpec spec = join(specLoad);
     org.apache.hadoop.fs.Path output = new org.apache.hadoop.fs.Path(request.output());
-    // The expensive pass (parse … tokenize, mask) runs once, into Spark's cache on local disk
-    // (recomputed from its lineage if an executor is lost), counting its rows as it goes: the
-    // rejects, the data and the tally for the promotions and the report all come from there.
+    // One pass makes every row (parse … tokenize, mask) and writes the training rows and, parked
+    // beside them, the rejects, counting the rows as it goes; what follows is small: the rejects
+    // moved to their own layout, one row per adapter moved to test where the splits left none.
     long inputBytes = files.stream().mapToLong(CorpusFile::length).sum();
     int partitions = PreparePipeline.partitions(spark, config.prepare(), inputBytes);
     TallyCounter counter = TallyCounter.register(spark);
     Dataset<Row> encoded =
-        PreparePipeline.encode(lines, config.prepare(), spec, partitions, counter)
-            .persist(StorageLevel.DISK_ONLY());
+        PreparePipeline.encode(lines, config.prepare(), spec, partitions, counter);
     try {
       FileSystem fs = output.getFileSystem(hadoop);
       org.apache.hadoop.fs.Path staging =
           new org.apache.hadoop.fs.Path(
               output.getParent(), "." + output.getName() + ".staging-" + UUID.randomUUID());
+      org.apache.hadoop.fs.Path data =
+          new org.apache.hadoop.fs.Path(staging, PreparedLayout.DATA_DIR);
       try {
         spark
             .sparkContext()
-            .setJobDescription("prepare: parse, clean, dedup, render, tokenize, mask; rejects");
-        progress.accept("Parsing, cleaning, deduplicating, rendering, tokenizing and masking");
-        PreparedOutputs.rejects(encoded)
-            .write()
-            .mode(SaveMode.ErrorIfExists)
-            .parquet(new org.apache.hadoop.fs.Path(staging, PreparedLayout.REJECTS_DIR).toString());
-        // Counted while the rows were made; aggregated again only if some partition was not.
-        PrepareTally tally = counter.tally(partitions).orElseGet(() -> PrepareTally.of(encoded));
-        List<Promotion> promotions = Splitter.promotions(tally, config.prepare().split());
-        spark.sparkContext().setJobDescription("prepare: write data");
-        progress.accept("Writing training rows");
-        PreparedOutputs.data(Splitter.promote(encoded, promotions))
+            .setJobDescription("prepare: parse, clean, dedup, render, tokenize, mask, write");
+        progress.accept(
+            "Parsing, cleaning, deduplicating, rendering, tokenizing, masking, writing");
+        PreparedOutputs.dataWithParkedRejects(encoded, partitions)
             .write()
             .mode(SaveMode.ErrorIfExists)
             .partitionBy(PreparedLayout.ADAPTER_ID, PreparedLayout.SPLIT)
-            .parquet(new org.apache.hadoop.fs.Path(staging, PreparedLayout.DATA_DIR).toString());
+            .parquet(data.toString());
+        PrepareTally tally =
+            counter
+                .tally(PreparedOutputs.writers(spark, partitions))
+                .orElseGet(
+                    () -> {
+                      progress.accept(
+                          "Some rows were not counted as they were made; counting again");
+                      return PrepareTally.of(encoded);
+                    });
+        spark.sparkContext().setJobDescription("prepare: write rejects");
+        progress.accept("Writing rejects");
+        unparkRejects(
+            spark, fs, data, new org.apache.hadoop.fs.Path(staging, PreparedLayout.REJECTS_DIR));
+        List<Promotion> promotions = Splitter.promotions(tally, config.prepare().split());
+        if (!promotions.isEmpty()) {
+          spark.sparkContext().setJobDescription("prepare: move test rows");
+          progress.accept(
+              "Moving a row to test in " + promotions.size() + " adapter(s) without one");
+          promote(spark, fs, data, new org.apache.hadoop.fs.Path(staging, "promoted"), promotions);
+        }
         PrepareReport report =
             PrepareReport.compute(
                 tally, promotions, linesRead.total(), metadata(config, request, spec, files));
@@ -153,9 +170,99 @@ public final class PrepareJob {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + request.output() + ": " + e.getMessage(), e);
     } finally {
-      encoded.unpersist();
       spark.sparkContext().setJobDescription(null);
     }
+  }
+
+  /**
+   * Writes the rejects parked under {@code data} in the rejects layout, then removes them there.
+   */
+  private static void unparkRejects(
+      SparkSession spark,
+      FileSystem fs,
+      org.apache.hadoop.fs.Path data,
+      org.apache.hadoop.fs.Path rejects)
+      throws IOException {
+    FileStatus[] folders =
+        fs.globStatus(
+            new org.apache.hadoop.fs.Path(
+                data, "*/" + PreparedLayout.SPLIT + "=" + PreparedOutputs.PARKED));
+    List<String> paths = new ArrayList<>();
+    for (FileStatus folder : folders == null ? new FileStatus[0] : folders) {
+      paths.add(folder.getPath().toString());
+    }
+    Dataset<Row> parked =
+        paths.isEmpty()
+            ? spark.createDataFrame(List.of(), PreparedOutputs.DATA)
+            : spark.read().parquet(paths.toArray(String[]::new));
+    PreparedOutputs.unparkRejects(parked)
+        .write()
+        .mode(SaveMode.ErrorIfExists)
+        .parquet(rejects.toString());
+    for (String path : paths) {
+      org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(path);
+      fs.delete(folder, true);
+      FileStatus[] left = fs.listStatus(folder.getParent());
+      if (left.length == 0) {
+        fs.delete(folder.getParent(), false);
+      }
+    }
+  }
+
+  /**
+   * Moves the promoted rows to test: rewrites the folders they come from, with them in {@code
+   * split=test}, into {@code scratch}, then puts those folders in place of the old ones.
+   */
+  private static void promote(
+      SparkSession spark,
+      FileSystem fs,
+      org.apache.hadoop.fs.Path data,
+      org.apache.hadoop.fs.Path scratch,
+      List<Promotion> promotions)
+      throws IOException {
+    Set<org.apache.hadoop.fs.Path> sources = new LinkedHashSet<>();
+    for (Promotion promotion : promotions) {
+      // Adapter ids of kept rows are valid folder names as they are (AdapterIds).
+      sources.add(
+          new org.apache.hadoop.fs.Path(
+              data,
+              PreparedLayout.ADAPTER_ID
+                  + "="
+                  + promotion.adapterId()
+                  + "/"
+                  + PreparedLayout.SPLIT
+                  + "="
+                  + promotion.fromSplit()));
+    }
+    Dataset<Row> folders =
+        spark
+            .read()
+            .schema(PreparedOutputs.DATA)
+            .option("basePath", data.toString())
+            .parquet(sources.stream().map(Object::toString).toArray(String[]::new));
+    PreparedOutputs.promoted(folders, promotions)
+        .write()
+        .mode(SaveMode.ErrorIfExists)
+        .partitionBy(PreparedLayout.ADAPTER_ID, PreparedLayout.SPLIT)
+        .parquet(scratch.toString());
+    for (org.apache.hadoop.fs.Path source : sources) {
+      fs.delete(source, true);
+    }
+    FileStatus[] rewritten =
+        fs.globStatus(
+            new org.apache.hadoop.fs.Path(
+                scratch, PreparedLayout.ADAPTER_ID + "=*/" + PreparedLayout.SPLIT + "=*"));
+    for (FileStatus folder : rewritten == null ? new FileStatus[0] : rewritten) {
+      org.apache.hadoop.fs.Path adapter =
+          new org.apache.hadoop.fs.Path(data, folder.getPath().getParent().getName());
+      fs.mkdirs(adapter);
+      org.apache.hadoop.fs.Path target =
+          new org.apache.hadoop.fs.Path(adapter, folder.getPath().getName());
+      if (fs.exists(target) || !fs.rename(folder.getPath(), target)) {
+        throw new IOException("Cannot move " + folder.getPath() + " to " + target);
+      }
+    }
+    fs.delete(scratch, true);
   }
 
   private static <T> T join(CompletableFuture<T> future) {

@@ -122,9 +122,80 @@ class PrepareJobTest {
         .hasMessageContaining("no such file");
   }
 
-  private static JsonNode run(SparkSession spark, List<String> inputs, Path output)
+  @Test
+  void movesARowToTestInTheWrittenDataAndWritesRejectsInTheirOwnLayout(SparkSession spark)
       throws IOException {
-    AdapterforgeConfig config = ConfigLoader.load(Optional.empty(), List.of());
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      lines.add(withAdapter("big", chat("Question " + i + "?", "Answer " + i + ".")));
+    }
+    for (int i = 0; i < 5; i++) {
+      lines.add(withAdapter("small", chat("Small " + i + "?", "Reply " + i + ".")));
+    }
+    String badId = "Not/A Folder=" + "x".repeat(300);
+    lines.add(withAdapter(badId, chat("Who?", "Me.")));
+    lines.add("{\"messages\": [");
+    write(temp.resolve("in/corpus.jsonl"), lines);
+    Path output = temp.resolve("prepared");
+
+    JsonNode report =
+        run(
+            spark,
+            List.of(temp.resolve("in").toString()),
+            output,
+            "prepare.split.test=0",
+            "prepare.split.validation=0.5");
+
+    Dataset<Row> data = spark.read().parquet(output.resolve("data").toString());
+    Dataset<Row> big = data.where(col("adapter_id").equalTo("big"));
+    assertThat(big.count()).isEqualTo(40);
+    List<Row> test = big.where(col("split").equalTo("test")).collectAsList();
+    assertThat(test).hasSize(1);
+    String smallest = big.orderBy("example_id").select("example_id").first().getString(0);
+    assertThat(test.get(0).<String>getAs("example_id")).isEqualTo(smallest);
+    assertThat(big.select("example_id").distinct().count()).isEqualTo(40);
+    assertThat(data.where(col("adapter_id").equalTo("small")).count()).isEqualTo(5);
+    assertThat(output.resolve("data/adapter_id=small/split=test")).doesNotExist();
+    try (var folders = Files.walk(output.resolve("data"))) {
+      assertThat(folders.map(Path::toString)).noneMatch(path -> path.contains("_rejects"));
+    }
+    JsonNode splits = report.get("adapters").get("big").get("splits");
+    assertThat(splits.get("test").get("rows").asLong()).isEqualTo(1);
+    assertThat(
+            splits.get("train").get("rows").asLong()
+                + splits.get("validation").get("rows").asLong())
+        .isEqualTo(39);
+    assertThat(big.where(col("split").equalTo("train")).count())
+        .isEqualTo(splits.get("train").get("rows").asLong());
+
+    Dataset<Row> rejects = spark.read().parquet(output.resolve("rejects").toString());
+    assertThat(rejects.columns())
+        .containsExactly("source", "line", "adapter_id", "raw", "reason", "detail");
+    List<Row> rows = rejects.orderBy("line").collectAsList();
+    assertThat(rows)
+        .extracting(row -> row.<String>getAs("reason"))
+        .containsExactly("BAD_ADAPTER_ID", "MALFORMED_JSON");
+    assertThat(rows.get(0).<String>getAs("adapter_id")).isEqualTo(badId);
+    assertThat(rows.get(0).<Long>getAs("line")).isEqualTo(46L);
+    assertThat(rows.get(0).<String>getAs("raw")).isEqualTo(lines.get(45));
+    assertThat(rows.get(1).<Long>getAs("line")).isEqualTo(47L);
+    assertThat(rows.get(1).<String>getAs("source")).endsWith("in/corpus.jsonl");
+    assertThat(report.get("totals").get("books_balance").asBoolean()).isTrue();
+  }
+
+  private static String withAdapter(String adapter, String chat) {
+    try {
+      return JSON.writeValueAsString(
+          ((com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(chat))
+              .put("adapter", adapter));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode run(
+      SparkSession spark, List<String> inputs, Path output, String... settings) throws IOException {
+    AdapterforgeConfig config = ConfigLoader.load(Optional.empty(), List.of(settings));
     PrepareJob.run(
         spark,
         config,

@@ -36,6 +36,12 @@ public final class PrepareColumns {
   /** A message's fields other than role, content and tool calls, as a JSON object, or null. */
   public static final String EXTRA = "extra";
 
+  /**
+   * Whether cleaning may change a message's {@link #CONTENT} ({@link
+   * io.adapterforge.preprocessing.clean.Cleaning#mayChange}); false rows skip the cleaning.
+   */
+  public static final String MAY_CHANGE = "may_change";
+
   public static final String BLANK = "blank";
   public static final String REJECTED = "rejected";
   public static final String DUPLICATE = "duplicate";
@@ -65,7 +71,8 @@ public final class PrepareColumns {
           .add(ROLE, DataTypes.StringType, true)
           .add(CONTENT, DataTypes.StringType, true)
           .add(TOOL_CALLS, DataTypes.StringType, true)
-          .add(EXTRA, DataTypes.StringType, true);
+          .add(EXTRA, DataTypes.StringType, true)
+          .add(MAY_CHANGE, DataTypes.BooleanType, false);
 
   /**
    * Rows after normalizing: one per line again, kept ones with the conversation JSON and its hash,

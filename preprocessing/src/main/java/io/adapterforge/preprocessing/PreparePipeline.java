@@ -72,10 +72,13 @@ public final class PreparePipeline {
       TallyCounter counter) {
     Dataset<Row> messages =
         lines.flatMap(
-            new ParseFunction(config.adapterField()), Encoders.row(PrepareColumns.MESSAGE_ROWS));
+            new ParseFunction(config.adapterField(), config.clean()),
+            Encoders.row(PrepareColumns.MESSAGE_ROWS));
     Dataset<Row> cleaned =
         messages.withColumn(
-            PrepareColumns.CONTENT, Cleaning.content(col(PrepareColumns.CONTENT), config.clean()));
+            PrepareColumns.CONTENT,
+            Cleaning.content(
+                col(PrepareColumns.CONTENT), col(PrepareColumns.MAY_CHANGE), config.clean()));
     Dataset<Row> normalized =
         cleaned.mapPartitions(new NormalizeFunction(), Encoders.row(PrepareColumns.NORMALIZED));
     // The dedup window needs the rows of an (adapter, example) together; an explicit partition

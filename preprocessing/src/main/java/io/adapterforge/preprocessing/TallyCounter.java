@@ -12,20 +12,18 @@ import org.apache.spark.util.AccumulatorV2;
 
 /**
  * Counts the pipeline's rows into a {@link PrepareTally} as the tasks that make them run, so that a
- * job which stores the rows anyway need not scan them again just to aggregate them. Counts are kept
- * per partition, and a partition only counts once its task has produced all of its rows; a
- * partition computed again (a lost cache block, a speculative copy of a task) replaces its earlier
- * counts instead of adding to them. Partitions are told apart by the task's partition, so each must
- * be made by a task of its own: when one task makes several (rows coalesced before they are
- * stored), the counter notices and gives no tally. The tally is exact, or missing ({@link #tally})
- * when some partition was not counted, and then the caller aggregates instead.
+ * job which writes the rows need not scan them again just to aggregate them. Counts are kept per
+ * task (by its partition), and a pipeline partition only counts once all of its rows have been
+ * made; a task computed again (a lost executor, a speculative copy) replaces its earlier counts
+ * instead of adding to them, while the pipeline partitions one task makes one after the other (rows
+ * coalesced into fewer writers) add up. The tally is exact, or missing ({@link #tally}) when some
+ * task was not counted, and then the caller aggregates instead.
  */
 public final class TallyCounter
     extends AccumulatorV2<TallyCounter.Partition, Map<Integer, TallyCounter.Partition>> {
   private static final long serialVersionUID = 1L;
 
   private final HashMap<Integer, Partition> partitions = new HashMap<>();
-  private boolean confused;
 
   /** A counter registered with the session's context, ready for {@link PreparePipeline#encode}. */
   public static TallyCounter register(SparkSession spark) {
@@ -35,11 +33,11 @@ public final class TallyCounter
   }
 
   /**
-   * The tally of all rows, when each of the {@code partitions} partitions was counted to its end;
-   * empty otherwise.
+   * The tally of all rows, when each of the {@code tasks} tasks (partitions of the stage that made
+   * the rows) was counted to its end; empty otherwise.
    */
-  public Optional<PrepareTally> tally(int partitions) {
-    if (confused || this.partitions.size() != partitions) {
+  public Optional<PrepareTally> tally(int tasks) {
+    if (this.partitions.size() != tasks) {
       return Optional.empty();
     }
     Map<Key, Sums> total = new HashMap<>();
@@ -67,35 +65,36 @@ public final class TallyCounter
 
   @Override
   public boolean isZero() {
-    return partitions.isEmpty() && !confused;
+    return partitions.isEmpty();
   }
 
   @Override
   public TallyCounter copy() {
     TallyCounter copy = new TallyCounter();
     copy.partitions.putAll(partitions);
-    copy.confused = confused;
     return copy;
   }
 
   @Override
   public void reset() {
     partitions.clear();
-    confused = false;
   }
 
-  /** Records the counts of a partition whose rows have all been made. */
+  /**
+   * Records the counts of a pipeline partition whose rows have all been made: added to those of the
+   * same task attempt (which made several), in place of those of an earlier attempt.
+   */
   @Override
   public void add(Partition partition) {
-    Partition previous = partitions.put(partition.index, partition);
-    // Two partitions counted by one task attempt: it made several, and they share its index.
-    confused |= previous != null && previous.attempt == partition.attempt;
+    partitions.merge(
+        partition.index,
+        partition,
+        (previous, next) -> previous.attempt == next.attempt ? previous.plus(next) : next);
   }
 
   @Override
   public void merge(AccumulatorV2<Partition, Map<Integer, Partition>> other) {
     partitions.putAll(other.value());
-    confused |= ((TallyCounter) other).confused;
   }
 
   @Override
@@ -111,11 +110,24 @@ public final class TallyCounter
     private final long attempt;
     private final HashMap<Key, Sums> groups = new HashMap<>();
 
-    /** The counts of the partition the current task is making. */
+    /** The counts of a partition the current task is making. */
     public Partition() {
-      TaskContext task = TaskContext.get();
-      this.index = task.partitionId();
-      this.attempt = task.taskAttemptId();
+      this(TaskContext.get().partitionId(), TaskContext.get().taskAttemptId());
+    }
+
+    private Partition(int index, long attempt) {
+      this.index = index;
+      this.attempt = attempt;
+    }
+
+    /** These counts and another's together, as a new object (accumulator values are shared). */
+    Partition plus(Partition other) {
+      Partition sum = new Partition(index, attempt);
+      for (Partition part : List.of(this, other)) {
+        part.groups.forEach(
+            (key, sums) -> sum.groups.computeIfAbsent(key, k -> new Sums()).add(sums));
+      }
+      return sum;
     }
 
     /** Counts one row; {@code tokens}, {@code lossTokens} and {@code exampleId} may be null. */

@@ -221,7 +221,10 @@ class PreparePipelineTest {
         .extracting(PrepareTally.Group::status)
         .contains("kept", "rejected");
     assertThat(counter.tally(4)).isEmpty();
+    // Coalesced into one task, the three partitions add up.
     assertThat(coalesced.tally(3)).isEmpty();
+    assertThat(coalesced.tally(1).orElseThrow().groups())
+        .containsExactlyInAnyOrderElementsOf(aggregated.groups());
     encoded.unpersist();
   }
 

@@ -26,6 +26,11 @@ import org.apache.spark.sql.types.DataTypes;
  * UDF, which runs on the CPU and only for text that is not plain ASCII (ASCII text is always NFC).
  * It is a plain column expression: apply it to a string column, not inside a higher-order function
  * ({@code transform}), which Spark interprets row by row.
+ *
+ * <p>Most text needs none of it. {@link #mayChange} tells, in one pass over a Java string, whether
+ * any step could change a text; the parser, which holds every message as a Java string anyway,
+ * computes it, and {@link #content(Column, Column, PrepareConfig.Clean)} then runs the expressions
+ * on the messages it flagged only, so that the others are not decoded, scanned and encoded again.
  */
 public final class Cleaning {
   /**
@@ -47,6 +52,47 @@ public final class Cleaning {
           .withName("unicode_nfc");
 
   private Cleaning() {}
+
+  /**
+   * The cleaned content of a string column whose rows {@code mayChange} flags (see {@link
+   * #mayChange}); the others as they are, which is what the cleaning would return for them.
+   */
+  public static Column content(Column content, Column mayChange, PrepareConfig.Clean config) {
+    return when(mayChange, content(content, config)).otherwise(content);
+  }
+
+  /**
+   * False when no enabled step of {@link #content(Column, PrepareConfig.Clean)} would change the
+   * text: it has no CR (line endings), no control character but TAB and LF (control characters), is
+   * NFC (ASCII always is), and neither starts nor ends with Python whitespace (trim).
+   */
+  public static boolean mayChange(String text, PrepareConfig.Clean config) {
+    if (text == null || text.isEmpty()) {
+      return false;
+    }
+    boolean ascii = true;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\r' && (config.lineEndings() || config.controlChars())) {
+        return true;
+      }
+      if (config.controlChars() && isControl(c)) {
+        return true;
+      }
+      ascii &= c < 0x80;
+    }
+    if (config.unicodeNfc() && !ascii && !Normalizer.isNormalized(text, Normalizer.Form.NFC)) {
+      return true;
+    }
+    return config.trim()
+        && (PythonWhitespace.isSpace(text.codePointAt(0))
+            || PythonWhitespace.isSpace(text.codePointBefore(text.length())));
+  }
+
+  /** In {@link #CONTROL_CHARS}. */
+  private static boolean isControl(char c) {
+    return c <= 0x08 || (c >= 0x0B && c <= 0x1F) || (c >= 0x7F && c <= 0x9F);
+  }
 
   /** The cleaned content of a string column, per the switches in {@code config}. */
   public static Column content(Column content, PrepareConfig.Clean config) {

@@ -1,8 +1,10 @@
 package io.adapterforge.preprocessing.parse;
 
+import io.adapterforge.config.PrepareConfig;
 import io.adapterforge.dataset.PreparedLayout;
 import io.adapterforge.preprocessing.PrepareColumns;
 import io.adapterforge.preprocessing.RejectReason;
+import io.adapterforge.preprocessing.clean.Cleaning;
 import io.adapterforge.preprocessing.read.CorpusReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -23,17 +25,23 @@ public final class ParseFunction implements FlatMapFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
   private final ConversationParser parser;
+  private final PrepareConfig.Clean clean;
 
-  public ParseFunction(String adapterField) {
+  /**
+   * @param adapterField the field that names a line's adapter
+   * @param clean the cleaning switches, to flag the messages cleaning may change
+   */
+  public ParseFunction(String adapterField, PrepareConfig.Clean clean) {
     this.parser = new ConversationParser(adapterField);
+    this.clean = clean;
   }
 
   @Override
   public Iterator<Row> call(Row line) {
-    return parse(parser, line).iterator();
+    return parse(parser, clean, line).iterator();
   }
 
-  static List<Row> parse(ConversationParser parser, Row line) {
+  static List<Row> parse(ConversationParser parser, PrepareConfig.Clean clean, Row line) {
     String source = line.getString(0);
     long number = line.getLong(1);
     String folderAdapter = line.getString(2);
@@ -58,7 +66,8 @@ public final class ParseFunction implements FlatMapFunction<Row, Row> {
               null,
               null,
               null,
-              null));
+              null,
+              false));
     }
     byte[] raw = cut(text);
     ParsedLine parsed = parser.parse(text, folderAdapter);
@@ -85,7 +94,8 @@ public final class ParseFunction implements FlatMapFunction<Row, Row> {
               message.role(),
               message.content(),
               message.toolCalls(),
-              message.extra());
+              message.extra(),
+              Cleaning.mayChange(message.content(), clean));
     }
     return List.of(rows);
   }
@@ -105,7 +115,8 @@ public final class ParseFunction implements FlatMapFunction<Row, Row> {
         null,
         null,
         null,
-        null);
+        null,
+        false);
   }
 
   /**

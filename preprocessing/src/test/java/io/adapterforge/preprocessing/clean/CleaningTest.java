@@ -23,6 +23,72 @@ class CleaningTest {
         .first();
   }
 
+  /**
+   * Texts at every edge of the steps: CR alone and in CRLF, each control range, NEL (a C1 control
+   * and Python whitespace), whitespace at either end only, decomposed and composed accents, emoji
+   * sequences, Cyrillic, CJK, a lone surrogate.
+   */
+  private static final List<String> EDGES =
+      List.of(
+          "",
+          "plain",
+          "a\r\nb",
+          "a\rb",
+          "tab\tand\nline",
+          "x\u0000y",
+          "x\u0008y",
+          "x\u000By",
+          "x\u001Fy",
+          "x\u007Fy",
+          "x\u0085y",
+          "\u0085x",
+          "x\u009F",
+          "x\u00A0y",
+          " lead",
+          "trail ",
+          "\u3000full",
+          "\u2028x",
+          "x\u200B",
+          "Cafe\u0301",
+          "Café",
+          "Привет, мир",
+          "中文テキスト",
+          "👨‍👩‍👧 👋🏽 🇷🇺",
+          "\t\n",
+          "\n");
+
+  @Test
+  void flagsEveryTextThatCleaningChangesAndSkippingTheOthersChangesNothing(SparkSession spark) {
+    for (PrepareConfig.Clean config :
+        List.of(
+            ALL,
+            new PrepareConfig.Clean(false, false, false, false),
+            new PrepareConfig.Clean(true, false, false, false),
+            new PrepareConfig.Clean(false, true, false, false),
+            new PrepareConfig.Clean(false, false, true, false),
+            new PrepareConfig.Clean(false, false, false, true))) {
+      List<String> cleaned =
+          spark
+              .createDataset(EDGES, Encoders.STRING())
+              .select(Cleaning.content(col("value"), config))
+              .as(Encoders.STRING())
+              .collectAsList();
+      for (int i = 0; i < EDGES.size(); i++) {
+        String text = EDGES.get(i);
+        if (!cleaned.get(i).equals(text)) {
+          assertThat(Cleaning.mayChange(text, config))
+              .as("%s changes %s", config, text.codePoints().boxed().toList())
+              .isTrue();
+        }
+      }
+    }
+    assertThat(Cleaning.mayChange("plain", ALL)).isFalse();
+    assertThat(Cleaning.mayChange("Привет, мир 👋🏽", ALL)).isFalse();
+    assertThat(Cleaning.mayChange("Cafe\u0301", ALL)).isTrue();
+    assertThat(Cleaning.mayChange("Cafe\u0301", new PrepareConfig.Clean(false, true, true, true)))
+        .isFalse();
+  }
+
   @Test
   void normalizesLineEndingsBeforeRemovingControlCharacters(SparkSession spark) {
     assertThat(clean(spark, "a\r\nb\rc\u0007d\u0000e\u009Bf\tg\nh", ALL))

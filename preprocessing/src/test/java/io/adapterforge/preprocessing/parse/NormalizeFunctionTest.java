@@ -3,6 +3,7 @@ package io.adapterforge.preprocessing.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.adapterforge.config.PrepareConfig;
 import io.adapterforge.preprocessing.PrepareColumns;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +18,9 @@ class NormalizeFunctionTest {
 
   private static List<Row> parse(long line, String text) {
     return ParseFunction.parse(
-        PARSER, RowFactory.create("file:/corpus/a.jsonl", line, "alpha", text, null));
+        PARSER,
+        new PrepareConfig.Clean(true, true, true, true),
+        RowFactory.create("file:/corpus/a.jsonl", line, "alpha", text, null));
   }
 
   private static List<Row> normalize(List<Row> messageRows) {
