@@ -84,7 +84,8 @@ public final class PrepareJob {
     for (AdapterConfig adapter : config.adapters().values()) {
       adapter.systemPrompt().ifPresent(prompt -> systemPrompts.put(adapter.id(), prompt));
     }
-    // Reading the tokenizer and compiling the template overlap the session's first query plan.
+    // Reading the tokenizer and compiling the template overlap the session's first query plan
+    // (everything up to the encoding).
     CompletableFuture<EncodingSpec> specLoad =
         CompletableFuture.supplyAsync(
             () ->
@@ -92,16 +93,16 @@ public final class PrepareJob {
                     context, request.tokenizerDir(), config.prepare(), systemPrompts));
     LineCounter linesRead = LineCounter.register(spark);
     Dataset<Row> lines = CorpusReader.lines(spark, files, linesRead);
-    EncodingSpec spec = join(specLoad);
     org.apache.hadoop.fs.Path output = new org.apache.hadoop.fs.Path(request.output());
     // One pass makes every row (parse … tokenize, mask) and writes the training rows and, parked
     // beside them, the rejects, counting the rows as it goes; what follows is small: the rejects
     // moved to their own layout, one row per adapter moved to test where the splits left none.
     long inputBytes = files.stream().mapToLong(CorpusFile::length).sum();
     int partitions = PreparePipeline.partitions(spark, config.prepare(), inputBytes);
+    Dataset<Row> split = PreparePipeline.split(lines, config.prepare(), partitions);
+    EncodingSpec spec = join(specLoad);
     TallyCounter counter = TallyCounter.register(spark);
-    Dataset<Row> encoded =
-        PreparePipeline.encode(lines, config.prepare(), spec, partitions, counter);
+    Dataset<Row> encoded = PreparePipeline.encode(split, spec, counter);
     try {
       FileSystem fs = output.getFileSystem(hadoop);
       org.apache.hadoop.fs.Path staging =
@@ -194,7 +195,7 @@ public final class PrepareJob {
     Dataset<Row> parked =
         paths.isEmpty()
             ? spark.createDataFrame(List.of(), PreparedOutputs.DATA)
-            : spark.read().parquet(paths.toArray(String[]::new));
+            : spark.read().schema(PreparedOutputs.DATA).parquet(paths.toArray(String[]::new));
     PreparedOutputs.unparkRejects(parked)
         .write()
         .mode(SaveMode.ErrorIfExists)

@@ -70,6 +70,14 @@ public final class PreparePipeline {
       EncodingSpec spec,
       int partitions,
       TallyCounter counter) {
+    return encode(split(lines, config, partitions), spec, counter);
+  }
+
+  /**
+   * The rows up to encoding: parsed, cleaned, normalized, deduplicated and split, in {@code
+   * partitions} partitions. A job can build this plan while it loads the tokenizer.
+   */
+  public static Dataset<Row> split(Dataset<Row> lines, PrepareConfig config, int partitions) {
     Dataset<Row> messages =
         lines.flatMap(
             new ParseFunction(config.adapterField(), config.clean()),
@@ -86,7 +94,15 @@ public final class PreparePipeline {
     Dataset<Row> clustered = normalized.repartition(partitions, col(ADAPTER_ID), col(EXAMPLE_ID));
     Dataset<Row> deduplicated =
         Deduplication.near(Deduplication.exact(clustered), config.nearDedup());
-    Dataset<Row> split = Splitter.assign(deduplicated, config.split());
+    return Splitter.assign(deduplicated, config.split());
+  }
+
+  /**
+   * Renders, tokenizes and masks the kept rows of {@link #split}.
+   *
+   * @param counter counts the rows as they are made (for a job that stores them anyway), or null
+   */
+  public static Dataset<Row> encode(Dataset<Row> split, EncodingSpec spec, TallyCounter counter) {
     return split.mapPartitions(
         new EncodeFunction(spec, split.schema(), counter),
         Encoders.row(EncodeFunction.outputSchema(split.schema())));
