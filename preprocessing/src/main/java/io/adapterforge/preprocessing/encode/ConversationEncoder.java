@@ -136,11 +136,25 @@ public final class ConversationEncoder {
       starts[i] = spans[i] == null ? previousEnd : spans[i].getStart();
       ends[i] = spans[i] == null ? previousEnd : spans[i].getEnd();
     }
-    int[] codePoints = text.codePoints().toArray();
+    // Code points and, for each UTF-16 index, the code point it starts (one pass, no streams).
+    int[] codePoints = new int[text.length()];
+    int[] codePointAt = new int[text.length() + 1];
+    int count = 0;
+    for (int i = 0; i < text.length(); ) {
+      int codePoint = text.codePointAt(i);
+      int width = Character.charCount(codePoint);
+      codePointAt[i] = count;
+      if (width == 2) {
+        codePointAt[i + 1] = count + 1; // inside a pair: a range never starts or ends here
+      }
+      codePoints[count++] = codePoint;
+      i += width;
+    }
+    codePointAt[text.length()] = count;
+    codePoints = Arrays.copyOf(codePoints, count);
     List<int[]> ranges = new ArrayList<>(utf16Ranges.size());
     for (int[] range : utf16Ranges) {
-      int start = text.codePointCount(0, range[0]);
-      ranges.add(new int[] {start, start + text.codePointCount(range[0], range[1])});
+      ranges.add(new int[] {codePointAt[range[0]], codePointAt[range[1]]});
     }
     int[] labels = LossMasker.labels(ids, starts, ends, codePoints, specialIds, ranges);
     int[] inputIds = new int[ids.length];
