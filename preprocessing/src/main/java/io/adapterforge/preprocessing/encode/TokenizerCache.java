@@ -12,16 +12,12 @@ import java.util.function.Supplier;
 /**
  * One DJL tokenizer per executor JVM and tokenizer fingerprint, shared by all tasks (DJL's
  * tokenizer is thread-safe for encoding). Built with truncation, padding and added special tokens
- * off. Tokenizers live until the JVM exits, when a shutdown hook closes them.
+ * off. Tokenizers live until the JVM exits and are never closed: the process's exit frees their
+ * native memory, while closing one in a shutdown hook (on SIGTERM, say) frees it under tasks that
+ * are still encoding with it, and the JVM dies in native code instead of exiting.
  */
 public final class TokenizerCache {
   private static final Map<String, HuggingFaceTokenizer> TOKENIZERS = new ConcurrentHashMap<>();
-
-  static {
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> TOKENIZERS.values().forEach(HuggingFaceTokenizer::close)));
-  }
 
   private TokenizerCache() {}
 
