@@ -20,9 +20,6 @@ import org.apache.spark.sql.Row;
 public final class PrepareReport {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Bucket for rejects whose adapter could not be determined. */
-  public static final String UNATTRIBUTED = PrepareTally.UNATTRIBUTED;
-
   private final ObjectNode root;
 
   private PrepareReport(ObjectNode root) {
