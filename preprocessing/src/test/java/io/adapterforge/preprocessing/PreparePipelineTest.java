@@ -1,10 +1,12 @@
 package io.adapterforge.preprocessing;
 
 import static io.adapterforge.dataset.PreparedLayout.ADAPTER_ID;
+import static io.adapterforge.dataset.PreparedLayout.CONVERSATION;
 import static io.adapterforge.dataset.PreparedLayout.DETAIL;
 import static io.adapterforge.dataset.PreparedLayout.EXAMPLE_ID;
 import static io.adapterforge.dataset.PreparedLayout.INPUT_IDS;
 import static io.adapterforge.dataset.PreparedLayout.LABELS;
+import static io.adapterforge.dataset.PreparedLayout.LINE;
 import static io.adapterforge.dataset.PreparedLayout.REASON;
 import static io.adapterforge.dataset.PreparedLayout.SPLIT;
 import static io.adapterforge.preprocessing.PrepareColumns.STATUS;
@@ -17,6 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adapterforge.config.InvalidConfigException;
 import io.adapterforge.config.PrepareConfig;
+import io.adapterforge.preprocessing.encode.ConversationEncoder;
+import io.adapterforge.preprocessing.encode.EncodeFunction;
+import io.adapterforge.preprocessing.encode.EncodedRow;
 import io.adapterforge.preprocessing.encode.EncodingSpec;
 import io.adapterforge.preprocessing.encode.TokenizerCache;
 import io.adapterforge.preprocessing.read.CorpusReader;
@@ -27,13 +32,16 @@ import io.adapterforge.testing.RealTokenizers;
 import io.adapterforge.tokenizer.KnownTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -226,6 +234,54 @@ class PreparePipelineTest {
     assertThat(coalesced.tally(1).orElseThrow().groups())
         .containsExactlyInAnyOrderElementsOf(aggregated.groups());
     encoded.unpersist();
+  }
+
+  @Test
+  void encodesInBatchesAsItWouldOneRowAtATimeInTheSameOrder(SparkSession spark) {
+    List<String> corpus = new ArrayList<>(PrepareFixtures.mixedCorpus());
+    for (int i = 0; corpus.size() < 3 * EncodeFunction.BATCH + 7; i++) {
+      corpus.add(PrepareFixtures.chat("gamma", "Question " + i, "Answer " + i + " 👍🏽"));
+    }
+    PrepareConfig config = PrepareFixtures.config("prepare.max-seq-length=256");
+    EncodingSpec spec = PrepareFixtures.gemmaSpec(spark, config);
+    Dataset<Row> split = PreparePipeline.split(lines(spark, corpus), config, 1);
+    List<Row> input = split.collectAsList();
+    StructType schema = split.schema();
+
+    List<Row> output = new ArrayList<>();
+    new EncodeFunction(spec, schema, null).call(input.iterator()).forEachRemaining(output::add);
+
+    assertThat(output).hasSize(input.size());
+    ConversationEncoder alone = spec.newEncoder();
+    int status = schema.fieldIndex(STATUS);
+    int width = schema.size();
+    Set<String> outcomes = new HashSet<>();
+    for (int i = 0; i < input.size(); i++) {
+      Row in = input.get(i);
+      Row out = output.get(i);
+      assertThat(out.getLong(schema.fieldIndex(LINE)))
+          .isEqualTo(in.getLong(schema.fieldIndex(LINE)));
+      if (!PrepareColumns.KEPT.equals(in.getString(status))) {
+        assertThat(out.getString(status)).isEqualTo(in.getString(status));
+        continue;
+      }
+      EncodedRow expected =
+          alone.encode(
+              (byte[]) in.get(schema.fieldIndex(CONVERSATION)),
+              spec.systemPrompt(in.getString(schema.fieldIndex(ADAPTER_ID))));
+      if (expected.isReject()) {
+        assertThat(out.getString(status)).isEqualTo(PrepareColumns.REJECTED);
+        assertThat(out.getString(schema.fieldIndex(REASON))).isEqualTo(expected.reason().name());
+        outcomes.add(expected.reason().name());
+      } else {
+        assertThat(out.getString(status)).isEqualTo(PrepareColumns.KEPT);
+        assertThat((int[]) out.get(width)).containsExactly(expected.inputIds());
+        assertThat((int[]) out.get(width + 1)).containsExactly(expected.labels());
+        outcomes.add("kept");
+      }
+    }
+    // Rows the encoder rejects sit between the kept ones in the same batches.
+    assertThat(outcomes).contains("kept", "TEMPLATE_ERROR", "TOO_LONG");
   }
 
   @Test

@@ -89,7 +89,57 @@ public final class ConversationEncoder {
     }
   }
 
+  /**
+   * Renders a conversation given as UTF-8 JSON and finds its assistant messages in the text: the
+   * first of the three steps of {@link #encode(byte[], String)}, for callers that run each step on
+   * a batch of conversations ({@link #tokenize}, {@link #mask}).
+   */
+  public Rendered render(byte[] conversationJson, String systemPrompt) {
+    try {
+      return render((ObjectNode) JSON.readTree(conversationJson), systemPrompt);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Not a normalized conversation: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Tokenizes a rendered conversation (nothing for a reject): the second of the three steps of
+   * {@link #encode(byte[], String)}, {@link #render}, this and {@link #mask}.
+   */
+  public void tokenize(Rendered rendered) {
+    if (rendered.reject == null && rendered.encoding == null) {
+      rendered.encoding = tokenizer.encode(rendered.text, false, false);
+    }
+  }
+
+  /** Masks a tokenized conversation and applies the length policy; or returns its reject. */
+  public EncodedRow mask(Rendered rendered) {
+    if (rendered.reject != null) {
+      return rendered.reject;
+    }
+    tokenize(rendered);
+    return mask(rendered.text, rendered.ranges, rendered.encoding);
+  }
+
+  /** A rendered conversation with the UTF-16 ranges to train, or why it cannot be encoded. */
+  public static final class Rendered {
+    private final String text;
+    private final List<int[]> ranges;
+    private final EncodedRow reject;
+    private Encoding encoding;
+
+    private Rendered(String text, List<int[]> ranges, EncodedRow reject) {
+      this.text = text;
+      this.ranges = ranges;
+      this.reject = reject;
+    }
+  }
+
   private EncodedRow encode(ObjectNode conversation, String systemPrompt) {
+    return mask(render(conversation, systemPrompt));
+  }
+
+  private Rendered render(ObjectNode conversation, String systemPrompt) {
     ArrayNode messages = (ArrayNode) conversation.get("messages");
     if (systemPrompt != null
         && !systemPrompt.isEmpty()
@@ -100,17 +150,16 @@ public final class ConversationEncoder {
       messages = withSystem;
     }
     JsonNode tools = conversation.get("tools");
-    String text;
-    List<int[]> ranges;
     try {
-      text = template.render(messages, options(tools, false));
-      ranges = assistantRanges(messages, tools, text);
+      String text = template.render(messages, options(tools, false));
+      return new Rendered(text, assistantRanges(messages, tools, text), null);
     } catch (TemplateException e) {
-      return EncodedRow.reject(RejectReason.TEMPLATE_ERROR, e.getMessage());
+      return new Rendered(
+          null, null, EncodedRow.reject(RejectReason.TEMPLATE_ERROR, e.getMessage()));
     } catch (UnlocatedMessage e) {
-      return EncodedRow.reject(RejectReason.TEMPLATE_ERROR, e.getMessage());
+      return new Rendered(
+          null, null, EncodedRow.reject(RejectReason.TEMPLATE_ERROR, e.getMessage()));
     }
-    return tokenizeAndMask(text, ranges);
   }
 
   /** Renders only (no tokenization), as the encoder would: for benchmarks and checks. */
@@ -124,8 +173,7 @@ public final class ConversationEncoder {
     }
   }
 
-  private EncodedRow tokenizeAndMask(String text, List<int[]> utf16Ranges) {
-    Encoding encoding = tokenizer.encode(text, false, false);
+  private EncodedRow mask(String text, List<int[]> utf16Ranges, Encoding encoding) {
     long[] ids = encoding.getIds();
     CharSpan[] spans = encoding.getCharTokenSpans();
     int[] starts = new int[ids.length];
