@@ -24,7 +24,10 @@ public final class PrepareColumns {
 
   public static final String TOOLS = "tools";
 
-  /** Messages of the line; 0 for a line without any (blank, rejected). */
+  /**
+   * Message rows of the line; 0 for a line without any: blank, rejected, or normalized already by
+   * the parser because cleaning would change none of its messages.
+   */
   public static final String MESSAGE_COUNT = "message_count";
 
   public static final String ROLE = "role";
@@ -49,10 +52,13 @@ public final class PrepareColumns {
   public static final String KEPT = "kept";
 
   /**
-   * Rows after parsing (the first step): one per message, in the order of the conversation, so that
-   * cleaning is a plain column expression on {@link #CONTENT}. A line without messages (blank,
-   * rejected) is a single row with {@link #MESSAGE_COUNT} 0 and null message columns. {@code line},
-   * {@code status} and the message count are on every row of a line; the other line columns ({@code
+   * Rows after parsing (the first step): for a line with a message that cleaning may change ({@link
+   * #MAY_CHANGE}), one per message, in the order of the conversation, so that cleaning is a plain
+   * column expression on {@link #CONTENT}. Any other line is a single row with {@link
+   * #MESSAGE_COUNT} 0 and null message columns: blank, rejected, or kept with its normalized {@code
+   * conversation} and {@code example_id} already (the parser holds the messages as Java strings, so
+   * the common line that needs no cleaning skips the message rows altogether). {@code line}, {@code
+   * status} and the message count are on every row of a line; the other line columns ({@code
    * source}, {@code raw}, {@code adapter_id}, {@code tools}, {@code reason}, {@code detail}) only
    * on its first. Between the steps {@code raw} is the line's UTF-8 bytes (cut at 64 KiB): it only
    * travels, and bytes travel without being decoded and encoded again at each step.
@@ -72,7 +78,9 @@ public final class PrepareColumns {
           .add(CONTENT, DataTypes.StringType, true)
           .add(TOOL_CALLS, DataTypes.StringType, true)
           .add(EXTRA, DataTypes.StringType, true)
-          .add(MAY_CHANGE, DataTypes.BooleanType, false);
+          .add(MAY_CHANGE, DataTypes.BooleanType, false)
+          .add(CONVERSATION, DataTypes.BinaryType, true)
+          .add(EXAMPLE_ID, DataTypes.StringType, true);
 
   /**
    * Rows after normalizing: one per line again, kept ones with the conversation JSON and its hash,

@@ -15,10 +15,11 @@ import org.apache.spark.sql.RowFactory;
  * After cleaning: folds the message rows of each line ({@link PrepareColumns#MESSAGE_ROWS}) back
  * into one row ({@link PrepareColumns#NORMALIZED}), rejects conversations with an empty message
  * ({@code EMPTY_CONTENT}) and adds the normalized conversation JSON (UTF-8) and its hash, the
- * example id. Lines without messages pass through. Relies on the rows of a line arriving together
- * and in order, as {@link ParseFunction} wrote them: only row-by-row projections may run in between
- * (no shuffle, filter or sort), which it checks as far as it can (the same line number, and only
- * the first row of a line names its source). Stateless.
+ * example id. Lines without message rows (blank, rejected, or normalized by the parser because
+ * cleaning changes none of their messages) pass through. Relies on the rows of a line arriving
+ * together and in order, as {@link ParseFunction} wrote them: only row-by-row projections may run
+ * in between (no shuffle, filter or sort), which it checks as far as it can (the same line number,
+ * and only the first row of a line names its source). Stateless.
  */
 public final class NormalizeFunction implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -36,6 +37,8 @@ public final class NormalizeFunction implements MapPartitionsFunction<Row, Row> 
   private static final int CONTENT = 10;
   private static final int TOOL_CALLS = 11;
   private static final int EXTRA = 12;
+  private static final int CONVERSATION = 14;
+  private static final int EXAMPLE_ID = 15;
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
@@ -60,29 +63,33 @@ public final class NormalizeFunction implements MapPartitionsFunction<Row, Row> 
     Row first = rows.next();
     int count = first.getInt(MESSAGE_COUNT);
     if (count == 0) {
-      return line(first, first.getString(STATUS), first.getString(REASON), first.getString(DETAIL));
+      // Blank, rejected, or normalized by the parser already.
+      return RowFactory.create(
+          first.get(SOURCE),
+          first.get(LINE),
+          first.get(RAW),
+          first.get(ADAPTER_ID),
+          first.get(STATUS),
+          first.get(REASON),
+          first.get(DETAIL),
+          first.get(CONVERSATION),
+          first.get(EXAMPLE_ID));
     }
     List<Message> messages = new ArrayList<>(count);
-    String empty = null;
     for (int i = 0; i < count; i++) {
       Row row = i == 0 ? first : nextOfSameLine(rows, first);
-      Message message =
+      messages.add(
           new Message(
               row.getString(ROLE),
               row.getString(CONTENT),
               row.getString(TOOL_CALLS),
-              row.getString(EXTRA));
-      if (empty == null && message.content().isEmpty() && message.toolCalls() == null) {
-        empty = "message " + i + " (" + message.role() + ") is empty after cleaning";
-      }
-      messages.add(message);
+              row.getString(EXTRA)));
     }
-    if (empty != null) {
-      return line(first, PrepareColumns.REJECTED, RejectReason.EMPTY_CONTENT.name(), empty);
+    Normalized normalized = normalized(messages, first.getString(TOOLS));
+    if (normalized.empty() != null) {
+      return line(
+          first, PrepareColumns.REJECTED, RejectReason.EMPTY_CONTENT.name(), normalized.empty());
     }
-    byte[] conversation =
-        ConversationParser.normalizedJson(messages, first.getString(TOOLS))
-            .getBytes(StandardCharsets.UTF_8);
     return RowFactory.create(
         first.get(SOURCE),
         first.get(LINE),
@@ -91,8 +98,31 @@ public final class NormalizeFunction implements MapPartitionsFunction<Row, Row> 
         PrepareColumns.KEPT,
         null,
         null,
-        conversation,
-        ConversationParser.exampleId(conversation));
+        normalized.conversation(),
+        normalized.exampleId());
+  }
+
+  /**
+   * A line's cleaned messages as the normalized conversation (UTF-8 JSON) and its hash, the example
+   * id; or, when a message without tool calls is empty, why the line is an {@code EMPTY_CONTENT}
+   * reject.
+   *
+   * @param empty null, or which message is empty
+   */
+  record Normalized(byte[] conversation, String exampleId, String empty) {}
+
+  /** Normalizes cleaned messages; see {@link Normalized}. */
+  static Normalized normalized(List<Message> messages, String tools) {
+    for (int i = 0; i < messages.size(); i++) {
+      Message message = messages.get(i);
+      if (message.content().isEmpty() && message.toolCalls() == null) {
+        return new Normalized(
+            null, null, "message " + i + " (" + message.role() + ") is empty after cleaning");
+      }
+    }
+    byte[] conversation =
+        ConversationParser.normalizedJson(messages, tools).getBytes(StandardCharsets.UTF_8);
+    return new Normalized(conversation, ConversationParser.exampleId(conversation), null);
   }
 
   private static Row nextOfSameLine(Iterator<Row> rows, Row first) {

@@ -16,10 +16,12 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * Turns lines ({@link CorpusReader#SCHEMA}) into message rows ({@link
- * PrepareColumns#MESSAGE_ROWS}): a parsed conversation becomes one row per message, in order, so
- * that cleaning is a column expression; blank lines become one {@code blank} row, unreadable and
- * unparsable lines one {@code rejected} row with their reason. The raw line (cut) goes along as
- * UTF-8 bytes. Captures only the adapter field name.
+ * PrepareColumns#MESSAGE_ROWS}): a parsed conversation with a message that cleaning may change
+ * becomes one row per message, in order, so that cleaning is a column expression; any other
+ * conversation becomes one row, normalized here (what cleaning and {@link NormalizeFunction} would
+ * make of it); blank lines become one {@code blank} row, unreadable and unparsable lines one {@code
+ * rejected} row with their reason. The raw line (cut) goes along as UTF-8 bytes. Captures only the
+ * adapter field name.
  */
 public final class ParseFunction implements FlatMapFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -67,7 +69,9 @@ public final class ParseFunction implements FlatMapFunction<Row, Row> {
               null,
               null,
               null,
-              false));
+              false,
+              null,
+              null));
     }
     byte[] raw = cut(text);
     ParsedLine parsed = parser.parse(text, folderAdapter);
@@ -76,6 +80,45 @@ public final class ParseFunction implements FlatMapFunction<Row, Row> {
           reject(source, number, raw, parsed.adapterId(), parsed.reason(), parsed.detail()));
     }
     List<Message> messages = parsed.messages();
+    boolean[] mayChange = new boolean[messages.size()];
+    boolean anyMayChange = false;
+    for (int i = 0; i < mayChange.length; i++) {
+      mayChange[i] = Cleaning.mayChange(messages.get(i).content(), clean);
+      anyMayChange |= mayChange[i];
+    }
+    if (!anyMayChange) {
+      // Cleaning would return every message as it is: normalize the line here, in one row.
+      NormalizeFunction.Normalized normalized =
+          NormalizeFunction.normalized(messages, parsed.tools());
+      if (normalized.empty() != null) {
+        return List.of(
+            reject(
+                source,
+                number,
+                raw,
+                parsed.adapterId(),
+                RejectReason.EMPTY_CONTENT,
+                normalized.empty()));
+      }
+      return List.of(
+          RowFactory.create(
+              source,
+              number,
+              raw,
+              parsed.adapterId(),
+              null,
+              PrepareColumns.KEPT,
+              null,
+              null,
+              0,
+              null,
+              null,
+              null,
+              null,
+              false,
+              normalized.conversation(),
+              normalized.exampleId()));
+    }
     Row[] rows = new Row[messages.size()];
     for (int i = 0; i < rows.length; i++) {
       Message message = messages.get(i);
@@ -95,7 +138,9 @@ public final class ParseFunction implements FlatMapFunction<Row, Row> {
               message.content(),
               message.toolCalls(),
               message.extra(),
-              Cleaning.mayChange(message.content(), clean));
+              mayChange[i],
+              null,
+              null);
     }
     return List.of(rows);
   }
@@ -116,7 +161,9 @@ public final class ParseFunction implements FlatMapFunction<Row, Row> {
         null,
         null,
         null,
-        false);
+        false,
+        null,
+        null);
   }
 
   /**

@@ -16,11 +16,15 @@ import org.junit.jupiter.api.Test;
 class NormalizeFunctionTest {
   private static final ConversationParser PARSER = new ConversationParser("adapter");
 
+  private static final PrepareConfig.Clean ALL = new PrepareConfig.Clean(true, true, true, true);
+
   private static List<Row> parse(long line, String text) {
+    return parse(line, text, ALL);
+  }
+
+  private static List<Row> parse(long line, String text, PrepareConfig.Clean clean) {
     return ParseFunction.parse(
-        PARSER,
-        new PrepareConfig.Clean(true, true, true, true),
-        RowFactory.create("file:/corpus/a.jsonl", line, "alpha", text, null));
+        PARSER, clean, RowFactory.create("file:/corpus/a.jsonl", line, "alpha", text, null));
   }
 
   private static List<Row> normalize(List<Row> messageRows) {
@@ -35,8 +39,9 @@ class NormalizeFunctionTest {
 
   @Test
   void foldsTheMessageRowsOfEachLineBackIntoOneRow() {
+    // A trailing space: trimming may change the first message, so the line becomes message rows.
     String chat =
-        "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},"
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi \"},"
             + "{\"role\":\"assistant\",\"content\":\"Hello\",\"name\":\"bot\"}]}";
     List<Row> rows = new ArrayList<>(parse(1, chat));
     rows.addAll(parse(2, "   "));
@@ -59,12 +64,37 @@ class NormalizeFunctionTest {
     assertThat(first.getString(3)).isEqualTo("alpha");
     assertThat(text(first, 7))
         .isEqualTo(
-            "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},"
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi \"},"
                 + "{\"role\":\"assistant\",\"content\":\"Hello\",\"name\":\"bot\"}]}");
     assertThat(first.getString(8))
         .isEqualTo(ConversationParser.exampleId(text(first, 7)))
         .isEqualTo(lines.get(3).getString(8));
     assertThat(lines.get(2).getString(5)).isEqualTo("MALFORMED_JSON");
+  }
+
+  @Test
+  void normalizesALineThatNeedsNoCleaningInTheParserAsTheMessageRowsWouldBe() {
+    String chat =
+        "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief \"},"
+            + "{\"role\":\"user\",\"content\":\"Привет 👋🏽\",\"name\":\"ann\"},"
+            + "{\"role\":\"assistant\",\"content\":\"Hello\"}],"
+            + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}";
+    // With trimming off nothing can change: one row, normalized by the parser.
+    List<Row> parsed = parse(1, chat, new PrepareConfig.Clean(true, true, true, false));
+    // With trimming on the system prompt may change: message rows, normalized after cleaning.
+    List<Row> messageRows = parse(2, chat);
+    assertThat(parsed).hasSize(1);
+    assertThat(parsed.get(0).getInt(8)).isZero();
+    assertThat(messageRows).hasSize(3);
+
+    Row inParser = normalize(parsed).get(0);
+    Row fromRows = normalize(messageRows).get(0);
+
+    assertThat(inParser.getString(4)).isEqualTo(PrepareColumns.KEPT);
+    assertThat(text(inParser, 7)).isEqualTo(text(fromRows, 7));
+    assertThat(inParser.getString(8)).isEqualTo(fromRows.getString(8)).isNotNull();
+    assertThat(text(inParser, 2)).isEqualTo(chat);
+    assertThat(inParser.getString(3)).isEqualTo("alpha");
   }
 
   @Test
@@ -86,7 +116,7 @@ class NormalizeFunctionTest {
   @Test
   void failsWhenTheRowsOfALineWereSeparated() {
     String chat =
-        "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},"
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi \"},"
             + "{\"role\":\"assistant\",\"content\":\"Hello\"}]}";
     List<Row> rows = new ArrayList<>(parse(1, chat));
     rows.add(1, parse(2, chat).get(0));
