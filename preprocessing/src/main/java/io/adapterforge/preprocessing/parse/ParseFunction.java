@@ -55,23 +55,8 @@ public final class ParseFunction implements FlatMapFunction<Row, Row> {
     }
     if (text.isBlank()) {
       return List.of(
-          RowFactory.create(
-              source,
-              number,
-              null,
-              folderAdapter,
-              null,
-              PrepareColumns.BLANK,
-              null,
-              null,
-              0,
-              null,
-              null,
-              null,
-              null,
-              false,
-              null,
-              null));
+          lineRow(
+              source, number, null, folderAdapter, PrepareColumns.BLANK, null, null, null, null));
     }
     byte[] raw = cut(text);
     ParsedLine parsed = parser.parse(text, folderAdapter);
@@ -101,21 +86,14 @@ public final class ParseFunction implements FlatMapFunction<Row, Row> {
                 normalized.empty()));
       }
       return List.of(
-          RowFactory.create(
+          lineRow(
               source,
               number,
               raw,
               parsed.adapterId(),
-              null,
               PrepareColumns.KEPT,
               null,
               null,
-              0,
-              null,
-              null,
-              null,
-              null,
-              false,
               normalized.conversation(),
               normalized.exampleId()));
     }
@@ -147,14 +125,29 @@ public final class ParseFunction implements FlatMapFunction<Row, Row> {
 
   private static Row reject(
       String source, long line, byte[] raw, String adapterId, RejectReason reason, String detail) {
+    return lineRow(
+        source, line, raw, adapterId, PrepareColumns.REJECTED, reason.name(), detail, null, null);
+  }
+
+  /** A line's only row: no message rows (blank, rejected, or kept and normalized already). */
+  private static Row lineRow(
+      String source,
+      long line,
+      byte[] raw,
+      String adapterId,
+      String status,
+      String reason,
+      String detail,
+      byte[] conversation,
+      String exampleId) {
     return RowFactory.create(
         source,
         line,
         raw,
         adapterId,
         null,
-        PrepareColumns.REJECTED,
-        reason.name(),
+        status,
+        reason,
         detail,
         0,
         null,
@@ -162,8 +155,8 @@ public final class ParseFunction implements FlatMapFunction<Row, Row> {
         null,
         null,
         false,
-        null,
-        null);
+        conversation,
+        exampleId);
   }
 
   /**
