@@ -28,7 +28,8 @@ class ConfigLoaderTest {
     assertThat(config.spark().conf())
         .containsOnly(
             Map.entry("spark.ui.enabled", "false"),
-            Map.entry("spark.sql.shuffle.partitions", "16"));
+            Map.entry("spark.sql.shuffle.partitions", "16"),
+            Map.entry("spark.sql.codegen.hugeMethodLimit", "8000"));
     assertThat(config.tokenizers().cacheDir())
         .isEqualTo(Path.of(System.getenv("HOME"), ".cache/adapterforge/tokenizers"));
     assertThat(config.tokenizers().npm()).isEqualTo("npm");
@@ -172,7 +173,13 @@ class ConfigLoaderTest {
                 new SparkConfig(
                     "spark://10.0.0.1:7077",
                     "nightly",
-                    Map.of("spark.sql.shuffle.partitions", "64", "spark.ui.enabled", "true")),
+                    Map.of(
+                        "spark.sql.shuffle.partitions",
+                        "64",
+                        "spark.ui.enabled",
+                        "true",
+                        "spark.sql.codegen.hugeMethodLimit",
+                        "8000")),
                 new TokenizersConfig(Path.of("/cache/tok"), "/usr/local/bin/npm"),
                 new ClusterConfig(Path.of("/tmp/cl"), 17077, 18080, 3, 2, "512m", 4),
                 new PrepareConfig(
