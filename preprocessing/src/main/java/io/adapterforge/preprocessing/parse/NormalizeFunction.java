@@ -64,16 +64,13 @@ public final class NormalizeFunction implements MapPartitionsFunction<Row, Row> 
     int count = first.getInt(MESSAGE_COUNT);
     if (count == 0) {
       // Blank, rejected, or normalized by the parser already.
-      return RowFactory.create(
-          first.get(SOURCE),
-          first.get(LINE),
-          first.get(RAW),
-          first.get(ADAPTER_ID),
-          first.get(STATUS),
-          first.get(REASON),
-          first.get(DETAIL),
-          first.get(CONVERSATION),
-          first.get(EXAMPLE_ID));
+      return line(
+          first,
+          first.getString(STATUS),
+          first.getString(REASON),
+          first.getString(DETAIL),
+          (byte[]) first.get(CONVERSATION),
+          first.getString(EXAMPLE_ID));
     }
     List<Message> messages = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -88,18 +85,15 @@ public final class NormalizeFunction implements MapPartitionsFunction<Row, Row> 
     Normalized normalized = normalized(messages, first.getString(TOOLS));
     if (normalized.empty() != null) {
       return line(
-          first, PrepareColumns.REJECTED, RejectReason.EMPTY_CONTENT.name(), normalized.empty());
+          first,
+          PrepareColumns.REJECTED,
+          RejectReason.EMPTY_CONTENT.name(),
+          normalized.empty(),
+          null,
+          null);
     }
-    return RowFactory.create(
-        first.get(SOURCE),
-        first.get(LINE),
-        first.get(RAW),
-        first.get(ADAPTER_ID),
-        PrepareColumns.KEPT,
-        null,
-        null,
-        normalized.conversation(),
-        normalized.exampleId());
+    return line(
+        first, PrepareColumns.KEPT, null, null, normalized.conversation(), normalized.exampleId());
   }
 
   /**
@@ -138,7 +132,14 @@ public final class NormalizeFunction implements MapPartitionsFunction<Row, Row> 
     return row;
   }
 
-  private static Row line(Row first, String status, String reason, String detail) {
+  /** The line's normalized row: its first row's line columns with these. */
+  private static Row line(
+      Row first,
+      String status,
+      String reason,
+      String detail,
+      byte[] conversation,
+      String exampleId) {
     return RowFactory.create(
         first.get(SOURCE),
         first.get(LINE),
@@ -147,7 +148,7 @@ public final class NormalizeFunction implements MapPartitionsFunction<Row, Row> 
         status,
         reason,
         detail,
-        null,
-        null);
+        conversation,
+        exampleId);
   }
 }
