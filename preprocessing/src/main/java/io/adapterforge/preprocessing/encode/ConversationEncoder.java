@@ -2,7 +2,6 @@ package io.adapterforge.preprocessing.encode;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -107,8 +106,8 @@ public final class ConversationEncoder {
    * {@link #encode(byte[], String)}, {@link #render}, this and {@link #mask}.
    */
   public void tokenize(Rendered rendered) {
-    if (rendered.reject == null && rendered.encoding == null) {
-      rendered.encoding = tokenizer.encode(rendered.text, false, false);
+    if (rendered.reject == null && rendered.tokenized == null) {
+      rendered.tokenized = TokenizedText.of(tokenizer, rendered.text);
     }
   }
 
@@ -118,7 +117,7 @@ public final class ConversationEncoder {
       return rendered.reject;
     }
     tokenize(rendered);
-    return mask(rendered.text, rendered.ranges, rendered.encoding);
+    return mask(rendered.text, rendered.ranges, rendered.tokenized);
   }
 
   /** A rendered conversation with the UTF-16 ranges to train, or why it cannot be encoded. */
@@ -126,7 +125,7 @@ public final class ConversationEncoder {
     private final String text;
     private final List<int[]> ranges;
     private final EncodedRow reject;
-    private Encoding encoding;
+    private TokenizedText tokenized;
 
     private Rendered(String text, List<int[]> ranges, EncodedRow reject) {
       this.text = text;
@@ -173,9 +172,9 @@ public final class ConversationEncoder {
     }
   }
 
-  private EncodedRow mask(String text, List<int[]> utf16Ranges, Encoding encoding) {
-    long[] ids = encoding.getIds();
-    CharSpan[] spans = encoding.getCharTokenSpans();
+  private EncodedRow mask(String text, List<int[]> utf16Ranges, TokenizedText tokenized) {
+    long[] ids = tokenized.ids();
+    CharSpan[] spans = tokenized.spans();
     int[] starts = new int[ids.length];
     int[] ends = new int[ids.length];
     for (int i = 0; i < ids.length; i++) {
