@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,22 @@ class LauncherIT {
 
     assertThat(run.exitCode).as(run.output).isZero();
     assertThat(run.output).contains("Commands:", "config", "fetch-tokenizer", "cluster");
+  }
+
+  @Test
+  void runsTheParallelCollectorUnlessJavaOptsNameAnother() throws Exception {
+    Run byDefault =
+        launch(Map.of("ADAPTERFORGE_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), "--version");
+    Run named =
+        launch(
+            Map.of("ADAPTERFORGE_JAVA_OPTS", "-XX:+UseSerialGC -XX:+PrintCommandLineFlags"),
+            "--version");
+
+    assertThat(byDefault.exitCode).as(byDefault.output).isZero();
+    assertThat(byDefault.output).contains("-XX:+UseParallelGC");
+    // Two collectors would stop the JVM ("Conflicting collector combinations").
+    assertThat(named.exitCode).as(named.output).isZero();
+    assertThat(named.output).contains("-XX:+UseSerialGC").doesNotContain("UseParallelGC");
   }
 
   @Test
@@ -84,6 +101,11 @@ class LauncherIT {
   }
 
   private Run launch(String... args) throws IOException, InterruptedException {
+    return launch(Map.of(), args);
+  }
+
+  private Run launch(Map<String, String> environment, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(ROOT.resolve("adapterforge").toString());
     command.addAll(List.of(args));
@@ -95,6 +117,7 @@ class LauncherIT {
             .redirectOutput(log.toFile());
     // The build that runs this test has just made the jar; never rebuild from inside it.
     builder.environment().put("ADAPTERFORGE_NO_BUILD", "1");
+    builder.environment().putAll(environment);
     Process process = builder.start();
     if (!process.waitFor(5, TimeUnit.MINUTES)) {
       process.destroyForcibly();
