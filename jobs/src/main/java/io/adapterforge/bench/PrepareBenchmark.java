@@ -14,6 +14,7 @@ import io.adapterforge.preprocessing.encode.TokenizerCache;
 import io.adapterforge.preprocessing.template.ChatTemplates;
 import io.adapterforge.preprocessing.template.TemplateLimits;
 import io.adapterforge.preprocessing.template.TokenizerChatTemplate;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
@@ -29,11 +30,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code bench prepare}: generates a synthetic corpus, runs the prepare job on it, then measures
- * the ceiling on the same machine in the same run: the texts the job rendered, encoded by DJL's
- * tokenizer alone (no Spark), one thread per core, through the same native calls as the job ({@link
- * TokenizedText}). Reports rows/s and tokens/s of the job, the ceiling's tokens/s, their ratio, and
- * the peak heap used while the job ran.
+ * {@code bench prepare}: generates a synthetic corpus, runs the prepare job on it, measures the
+ * ceiling, then runs the job once more in a fresh JVM, all in one run. The ceiling is the texts the
+ * job rendered, encoded by DJL's tokenizer alone (no Spark), one thread per core, through the same
+ * native calls as the job ({@link TokenizedText}). The two job runs bracket the ceiling in time, so
+ * a machine that speeds up or slows down during the run moves both sides alike; each starts in a
+ * JVM that has run nothing else. Reports rows/s and tokens/s of the job (over its mean wall time),
+ * the ceiling's tokens/s, their ratio, and the peak heap used while the job ran.
  */
 public final class PrepareBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +44,44 @@ public final class PrepareBenchmark {
 
   private PrepareBenchmark() {}
 
+  /** Runs the prepare job again, in a fresh JVM, on a corpus into an output folder. */
+  @FunctionalInterface
+  public interface FreshJvmJob {
+    JobRun run(Path corpus, Path output) throws Exception;
+  }
+
+  /** One timed run of the prepare job. */
+  public record JobRun(
+      long rowsWritten, long tokens, double seconds, double cpuSeconds, long peakHeapBytes) {
+
+    /** This run as the JSON line {@code bench prepare --job-only} prints. */
+    public ObjectNode json() {
+      ObjectNode line = JSON.createObjectNode();
+      line.put("rows_written", rowsWritten);
+      line.put("tokens", tokens);
+      line.put("wall_s", seconds);
+      line.put("job_cpu_s", cpuSeconds);
+      line.put("peak_heap_bytes", peakHeapBytes);
+      return line;
+    }
+
+    /** Reads what {@link #json} wrote. */
+    public static JobRun fromJson(String line) throws IOException {
+      JsonNode node = JSON.readTree(line);
+      return new JobRun(
+          node.get("rows_written").asLong(),
+          node.get("tokens").asLong(),
+          node.get("wall_s").asDouble(),
+          node.get("job_cpu_s").asDouble(),
+          node.get("peak_heap_bytes").asLong());
+    }
+  }
+
+  /**
+   * The whole benchmark: corpus, the job in this JVM, the ceiling, the job in a fresh JVM.
+   *
+   * @param again runs the job's second time, in a fresh JVM
+   */
   public static ObjectNode run(
       SparkSession spark,
       AdapterforgeConfig config,
@@ -48,33 +89,36 @@ public final class PrepareBenchmark {
       String tokenizerName,
       int rows,
       Path workDir,
-      Consumer<String> progress)
+      Consumer<String> progress,
+      FreshJvmJob again)
       throws Exception {
     Path corpus = workDir.resolve("corpus");
     Path output = workDir.resolve("prepared");
     progress.accept("Generating " + rows + " synthetic conversations in " + corpus);
     SyntheticCorpus.write(corpus, rows, 20261126L);
 
-    HeapSampler sampler = new HeapSampler();
-    sampler.start();
-    long start = System.nanoTime();
-    long cpuStart = processCpuNanos();
-    PrepareReport report =
-        PrepareJob.run(
-            spark,
-            config,
-            new PrepareJob.Request(List.of(corpus.toString()), tokenizerDir, output.toString()),
-            progress);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-    sampler.stop();
-
-    JsonNode totals = report.json().get("totals");
-    long written = totals.get("rows").asLong();
-    long tokens = totals.get("tokens").asLong();
+    JobRun first = job(spark, config, tokenizerDir, corpus, output, progress);
     progress.accept("Measuring the ceiling: DJL tokenizer alone on the same rendered texts");
     Ceiling ceiling = ceiling(spark, output, tokenizerDir, config);
+    progress.accept("Running the job again, in a fresh JVM");
+    JobRun second = again.run(corpus, workDir.resolve("prepared-again"));
+    if (second.rowsWritten() != first.rowsWritten() || second.tokens() != first.tokens()) {
+      throw new IllegalStateException(
+          "The two runs of the job wrote different data: "
+              + first.rowsWritten()
+              + " rows, "
+              + first.tokens()
+              + " tokens, then "
+              + second.rowsWritten()
+              + " rows, "
+              + second.tokens()
+              + " tokens");
+    }
 
+    long written = first.rowsWritten();
+    long tokens = first.tokens();
+    double seconds = (first.seconds() + second.seconds()) / 2;
+    double cpuSeconds = (first.cpuSeconds() + second.cpuSeconds()) / 2;
     ObjectNode line = JSON.createObjectNode();
     line.put("bench", "prepare");
     line.put("tokenizer", tokenizerName);
@@ -83,6 +127,7 @@ public final class PrepareBenchmark {
     line.put("tokens", tokens);
     line.put("cores", Runtime.getRuntime().availableProcessors());
     line.put("wall_s", round(seconds));
+    line.putArray("wall_s_runs").add(round(first.seconds())).add(round(second.seconds()));
     line.put("rows_per_s", round(written / seconds));
     line.put("tokens_per_s", round(tokens / seconds));
     line.put("ceiling_tokens_per_s", round(ceiling.tokensPerSecond()));
@@ -96,9 +141,41 @@ public final class PrepareBenchmark {
         "cpu_ratio",
         Math.round(tokens / cpuSeconds / (ceiling.tokens() / ceiling.cpuSeconds()) * 1000)
             / 1000.0);
-    line.put("peak_heap_mib", sampler.peak() / (1024 * 1024));
+    line.put(
+        "peak_heap_mib", Math.max(first.peakHeapBytes(), second.peakHeapBytes()) / (1024 * 1024));
     line.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
     return line;
+  }
+
+  /** Runs the prepare job once on a corpus, timing it and sampling the heap while it runs. */
+  public static JobRun job(
+      SparkSession spark,
+      AdapterforgeConfig config,
+      Path tokenizerDir,
+      Path corpus,
+      Path output,
+      Consumer<String> progress)
+      throws InterruptedException {
+    HeapSampler sampler = new HeapSampler();
+    sampler.start();
+    long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
+    PrepareReport report =
+        PrepareJob.run(
+            spark,
+            config,
+            new PrepareJob.Request(List.of(corpus.toString()), tokenizerDir, output.toString()),
+            progress);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+    sampler.stop();
+    JsonNode totals = report.json().get("totals");
+    return new JobRun(
+        totals.get("rows").asLong(),
+        totals.get("tokens").asLong(),
+        seconds,
+        cpuSeconds,
+        sampler.peak());
   }
 
   /** CPU time of this process, all threads, or 0 when the JVM cannot tell. */

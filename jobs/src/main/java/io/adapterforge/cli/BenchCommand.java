@@ -4,11 +4,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adapterforge.bench.PrepareBenchmark;
 import io.adapterforge.config.AdapterforgeConfig;
 import io.adapterforge.jobs.SparkSessions;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -38,9 +43,10 @@ final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       versionProvider = VersionProvider.class,
       description = {
-        "Generate a synthetic multi-tenant corpus, run the prepare job on it, and compare its"
-            + " tokens/s with the ceiling measured in the same run: DJL's tokenizer alone on the"
-            + " same rendered texts, one thread per core.",
+        "Generate a synthetic multi-tenant corpus, run the prepare job on it, measure the ceiling"
+            + " (DJL's tokenizer alone on the same rendered texts, one thread per core), then run"
+            + " the job again in a fresh JVM; compare the job's tokens/s over its two runs with the"
+            + " ceiling measured between them.",
         "Prints rows/s, tokens/s, ceiling tokens/s, their ratio and the peak heap. Files go under"
             + " <work-dir>/bench/."
       })
@@ -51,6 +57,26 @@ final class BenchCommand implements Runnable {
         paramLabel = "N",
         description = "Corpus lines (default ${DEFAULT-VALUE}).")
     int rows;
+
+    @Option(
+        names = "--job-only",
+        description =
+            "Only run the prepare job on --corpus into --output, timed, and print its rows,"
+                + " tokens, wall and CPU seconds and peak heap (bytes) as one JSON line. The"
+                + " benchmark runs its second job this way, in a fresh JVM.")
+    boolean jobOnly;
+
+    @Option(
+        names = "--corpus",
+        paramLabel = "DIR",
+        description = "With --job-only: the corpus to prepare.")
+    Path corpus;
+
+    @Option(
+        names = "--output",
+        paramLabel = "DIR",
+        description = "With --job-only: where the job writes (must not exist).")
+    Path output;
 
     @ArgGroup(multiplicity = "1")
     TokenizerSource tokenizer;
@@ -64,35 +90,100 @@ final class BenchCommand implements Runnable {
       if (rows < 1) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--rows must be positive");
       }
+      if (jobOnly != (corpus != null) || jobOnly != (output != null)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--job-only, --corpus and --output go together");
+      }
       AdapterforgeConfig config = options.load();
       Path tokenizerDir = tokenizer.resolve(config);
-      Path dir =
-          config
-              .workDir()
-              .resolve("bench")
-              .resolve(
-                  "prepare-"
-                      + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      Files.createDirectories(dir);
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       SparkSession spark = SparkSessions.create(config.spark(), "bench prepare");
       try {
-        ObjectNode line =
-            PrepareBenchmark.run(
-                spark,
-                config,
-                tokenizerDir,
-                tokenizer.tokenizer != null ? tokenizer.tokenizer : tokenizerDir.toString(),
-                rows,
-                dir,
-                Lines.to(err));
+        ObjectNode line;
+        if (jobOnly) {
+          line =
+              PrepareBenchmark.job(spark, config, tokenizerDir, corpus, output, Lines.to(err))
+                  .json();
+        } else {
+          Path dir =
+              config
+                  .workDir()
+                  .resolve("bench")
+                  .resolve(
+                      "prepare-"
+                          + LocalDateTime.now()
+                              .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+          Files.createDirectories(dir);
+          line =
+              PrepareBenchmark.run(
+                  spark,
+                  config,
+                  tokenizerDir,
+                  tokenizer.tokenizer != null ? tokenizer.tokenizer : tokenizerDir.toString(),
+                  rows,
+                  dir,
+                  Lines.to(err),
+                  (jobCorpus, jobOutput) -> inFreshJvm(tokenizerDir, jobCorpus, jobOutput));
+        }
         out.println(line.toString());
         out.flush();
         return 0;
       } finally {
         spark.stop();
       }
+    }
+
+    /**
+     * Runs {@code bench prepare --job-only} in a new JVM with this one's flags, class path and
+     * config options; its progress goes to this process's stderr.
+     */
+    private PrepareBenchmark.JobRun inFreshJvm(Path tokenizerDir, Path jobCorpus, Path jobOutput)
+        throws IOException, InterruptedException {
+      List<String> command = new ArrayList<>();
+      command.add(
+          ProcessHandle.current()
+              .info()
+              .command()
+              .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(AdapterforgeCli.class.getName());
+      command.addAll(
+          List.of(
+              "bench",
+              "prepare",
+              "--job-only",
+              "--corpus",
+              jobCorpus.toAbsolutePath().toString(),
+              "--output",
+              jobOutput.toAbsolutePath().toString(),
+              "--tokenizer",
+              tokenizerDir.toAbsolutePath().toString()));
+      if (options.confFile != null) {
+        command.add("--conf");
+        command.add(options.confFile.toAbsolutePath().toString());
+      }
+      for (String override : options.overrides) {
+        command.add("--set");
+        command.add(override);
+      }
+      Process process =
+          new ProcessBuilder(command)
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .redirectOutput(ProcessBuilder.Redirect.PIPE)
+              .start();
+      String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int exit = process.waitFor();
+      String last = stdout.strip().lines().reduce((a, b) -> b).orElse("");
+      if (exit != 0 || last.isEmpty()) {
+        throw new IllegalStateException(
+            "The job's second run (bench prepare --job-only, a fresh JVM) exited with "
+                + exit
+                + (last.isEmpty() ? " and printed nothing" : ": " + last));
+      }
+      return PrepareBenchmark.JobRun.fromJson(last);
     }
   }
 }

@@ -1,9 +1,14 @@
 package io.adapterforge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adapterforge.cluster.ClusterProcess;
 import io.adapterforge.cluster.ClusterState;
+import io.adapterforge.testing.RealTokenizers;
+import io.adapterforge.tokenizer.KnownTokenizer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +51,47 @@ class LauncherIT {
     // Two collectors would stop the JVM ("Conflicting collector combinations").
     assertThat(named.exitCode).as(named.output).isZero();
     assertThat(named.output).contains("-XX:+UseSerialGC").doesNotContain("UseParallelGC");
+  }
+
+  @Test
+  void benchPrepareMeasuresTheCeilingBetweenTwoRunsOfTheJob() throws Exception {
+    Run run =
+        launch(
+            Map.of("ADAPTERFORGE_HEAP", "1g"),
+            "bench",
+            "prepare",
+            "--rows",
+            "400",
+            "--tokenizer",
+            RealTokenizers.directory(KnownTokenizer.QWEN3).toString());
+
+    assertThat(run.exitCode).as(run.output).isZero();
+    assertThat(run.output).contains("Running the job again, in a fresh JVM");
+    String json =
+        run.output
+            .lines()
+            .filter(l -> l.startsWith("{\"bench\""))
+            .reduce((a, b) -> b)
+            .orElseThrow(() -> new AssertionError(run.output));
+    JsonNode line = new ObjectMapper().readTree(json);
+    JsonNode runs = line.get("wall_s_runs");
+    assertThat(runs).hasSize(2);
+    double wall = (runs.get(0).asDouble() + runs.get(1).asDouble()) / 2;
+    assertThat(line.get("wall_s").asDouble()).isCloseTo(wall, within(0.1));
+    long tokens = line.get("tokens").asLong();
+    assertThat(tokens).isPositive().isEqualTo(line.get("ceiling_tokens").asLong());
+    double ratio = tokens / wall / line.get("ceiling_tokens_per_s").asDouble();
+    assertThat(line.get("ratio").asDouble()).isCloseTo(ratio, within(ratio * 0.02 + 0.001));
+    // The second run wrote its own copy of the data, in its own JVM.
+    try (Stream<Path> benches = Files.list(temp.resolve("work").resolve("bench"))) {
+      Path bench =
+          benches
+              .filter(p -> p.getFileName().toString().startsWith("prepare-"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(bench.resolve("prepared").resolve("report.json")).isRegularFile();
+      assertThat(bench.resolve("prepared-again").resolve("report.json")).isRegularFile();
+    }
   }
 
   @Test
