@@ -75,7 +75,7 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--output",
         paramLabel = "DIR",
-        description = "With --job-only: where the job writes (must not exist).")
+        description = "With --job-only: where the job writes (replaced when it exists).")
     Path output;
 
     @ArgGroup(multiplicity = "1")
