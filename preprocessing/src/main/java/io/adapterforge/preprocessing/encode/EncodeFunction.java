@@ -28,10 +28,11 @@ public final class EncodeFunction implements MapPartitionsFunction<Row, Row> {
 
   /**
    * Rows rendered, tokenized and masked together: the tokenizer runs on a batch of texts in a row
-   * instead of between the Java work of each row, which keeps its tables and code in the CPU caches.
-   * Measured with perf on the prepare benchmark, against the ceiling's threads in the same run: the
-   * tasks' tokenizer, JNI and malloc samples per token were 8% above the ceiling's with batches of
-   * 64, 5% below with 512; all executor-thread samples 1.36 times the ceiling's, then 1.22.
+   * instead of between the Java work of each row, which keeps its tables and code in the CPU
+   * caches. Measured with perf on the prepare benchmark, against the ceiling's threads in the same
+   * run: the tasks' tokenizer, JNI and malloc samples per token were 8% above the ceiling's with
+   * batches of 64, 5% below with 512; all executor-thread samples 1.36 times the ceiling's, then
+   * 1.22.
    */
   public static final int BATCH = 512;
 
