@@ -223,12 +223,14 @@ public final class PrepareBenchmark {
         long cpuStart = processCpuNanos();
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-          int first = t;
+          // Each thread a contiguous share of the chunk, as each task has its own partition.
+          int first = (int) ((long) texts.size() * t / threads);
+          int end = (int) ((long) texts.size() * (t + 1) / threads);
           futures.add(
               pool.submit(
                   () -> {
                     long local = 0;
-                    for (int i = first; i < texts.size(); i += threads) {
+                    for (int i = first; i < end; i++) {
                       local += TokenizedText.of(tokenizer, texts.get(i)).ids().length;
                     }
                     count.addAndGet(local);

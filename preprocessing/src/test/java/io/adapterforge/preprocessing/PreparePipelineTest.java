@@ -239,7 +239,8 @@ class PreparePipelineTest {
   @Test
   void encodesInBatchesAsItWouldOneRowAtATimeInTheSameOrder(SparkSession spark) {
     List<String> corpus = new ArrayList<>(PrepareFixtures.mixedCorpus());
-    for (int i = 0; corpus.size() < 3 * EncodeFunction.BATCH + 7; i++) {
+    int batch = 64;
+    for (int i = 0; corpus.size() < 3 * batch + 7; i++) {
       corpus.add(PrepareFixtures.chat("gamma", "Question " + i, "Answer " + i + " 👍🏽"));
     }
     PrepareConfig config = PrepareFixtures.config("prepare.max-seq-length=256");
@@ -249,7 +250,9 @@ class PreparePipelineTest {
     StructType schema = split.schema();
 
     List<Row> output = new ArrayList<>();
-    new EncodeFunction(spec, schema, null).call(input.iterator()).forEachRemaining(output::add);
+    new EncodeFunction(spec, schema, null, batch)
+        .call(input.iterator())
+        .forEachRemaining(output::add);
 
     assertThat(output).hasSize(input.size());
     ConversationEncoder alone = spec.newEncoder();

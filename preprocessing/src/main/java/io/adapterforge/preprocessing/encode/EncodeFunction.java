@@ -20,24 +20,26 @@ import org.apache.spark.sql.types.StructType;
  * long, no trained token). Reads the conversation as UTF-8 JSON bytes ({@link
  * io.adapterforge.preprocessing.PrepareColumns#NORMALIZED}) and passes it and the raw line on as
  * they are. One encoder per partition on the executor's shared tokenizer; rows are rendered, then
- * tokenized, then masked {@value #BATCH} at a time. With a {@link TallyCounter}, it also counts the
- * rows it returns, once it has returned them all.
+ * tokenized, then masked {@value #BATCH} at a time (by default). With a {@link TallyCounter}, it
+ * also counts the rows it returns, once it has returned them all.
  */
 public final class EncodeFunction implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
   /**
-   * Rows rendered, tokenized and masked together: the tokenizer runs on a batch of texts in a row
-   * instead of between the Java work of each row, which keeps its tables and code in the CPU
-   * caches. Measured with perf on the prepare benchmark, against the ceiling's threads in the same
-   * run: the tasks' tokenizer, JNI and malloc samples per token were 8% above the ceiling's with
-   * batches of 64, 5% below with 512; all executor-thread samples 1.36 times the ceiling's, then
-   * 1.22.
+   * Rows rendered, tokenized and masked together by default: the tokenizer runs on a batch of texts
+   * in a row instead of between the Java work of each row, which keeps its tables and code (and the
+   * template's) in the CPU caches. Measured with perf on the prepare benchmark, against the
+   * ceiling's threads in the same run: all executor-thread samples were 1.36 times the ceiling's
+   * with batches of 64 rows, 1.22 with 512 and 1.10 with 2048; the tokenizer's, JNI's and malloc's
+   * samples per token 8% above the ceiling's, then 5% and 13% below. A batch holds about 15 MB for
+   * bench prepare's conversations.
    */
-  public static final int BATCH = 512;
+  public static final int BATCH = 2048;
 
   private final EncodingSpec spec;
   private final TallyCounter counter;
+  private final int batch;
   private final int width;
   private final int status;
   private final int adapterId;
@@ -54,8 +56,20 @@ public final class EncodeFunction implements MapPartitionsFunction<Row, Row> {
    * @param counter counts the rows returned (registered), or null for no counting
    */
   public EncodeFunction(EncodingSpec spec, StructType input, TallyCounter counter) {
+    this(spec, input, counter, BATCH);
+  }
+
+  /**
+   * As {@link #EncodeFunction(EncodingSpec, StructType, TallyCounter)}, with {@code batch} rows at
+   * a time instead of {@value #BATCH}.
+   */
+  public EncodeFunction(EncodingSpec spec, StructType input, TallyCounter counter, int batch) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be positive, not " + batch);
+    }
     this.spec = spec;
     this.counter = counter;
+    this.batch = batch;
     this.width = input.size();
     this.status = input.fieldIndex(PrepareColumns.STATUS);
     this.adapterId = input.fieldIndex(PreparedLayout.ADAPTER_ID);
@@ -111,9 +125,9 @@ public final class EncodeFunction implements MapPartitionsFunction<Row, Row> {
       }
 
       private void fill() {
-        List<Row> in = new ArrayList<>(BATCH);
-        List<ConversationEncoder.Rendered> rendered = new ArrayList<>(BATCH);
-        while (in.size() < BATCH && rows.hasNext()) {
+        List<Row> in = new ArrayList<>(batch);
+        List<ConversationEncoder.Rendered> rendered = new ArrayList<>(batch);
+        while (in.size() < batch && rows.hasNext()) {
           Row row = rows.next();
           in.add(row);
           rendered.add(
