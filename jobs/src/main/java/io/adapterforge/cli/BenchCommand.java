@@ -141,11 +141,7 @@ final class BenchCommand implements Runnable {
     private PrepareBenchmark.JobRun inFreshJvm(Path tokenizerDir, Path jobCorpus, Path jobOutput)
         throws IOException, InterruptedException {
       List<String> command = new ArrayList<>();
-      command.add(
-          ProcessHandle.current()
-              .info()
-              .command()
-              .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));

@@ -32,8 +32,7 @@ public final class EncodeFunction implements MapPartitionsFunction<Row, Row> {
    * template's) in the CPU caches. Measured with perf on the prepare benchmark, against the
    * ceiling's threads in the same run: all executor-thread samples were 1.36 times the ceiling's
    * with batches of 64 rows, 1.22 with 512 and 1.10 with 2048; the tokenizer's, JNI's and malloc's
-   * samples per token 8% above the ceiling's, then 5% and 13% below. A batch holds about 15 MB for
-   * bench prepare's conversations.
+   * samples per token 8% above the ceiling's, then 5% and 13% below.
    */
   public static final int BATCH = 2048;
 

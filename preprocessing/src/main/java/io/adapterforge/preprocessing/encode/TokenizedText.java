@@ -30,12 +30,12 @@ public final class TokenizedText {
   /** Encodes a text without adding special tokens (the chat template has written them). */
   public static TokenizedText of(HuggingFaceTokenizer tokenizer, String text) {
     requireNonNull(text, "text is null");
-    TokenizersLibrary native_ = TokenizersLibrary.LIB;
-    long encoding = native_.encode(tokenizer.getHandle(), text, false);
+    TokenizersLibrary library = TokenizersLibrary.LIB;
+    long encoding = library.encode(tokenizer.getHandle(), text, false);
     try {
-      return new TokenizedText(native_.getTokenIds(encoding), native_.getTokenCharSpans(encoding));
+      return new TokenizedText(library.getTokenIds(encoding), library.getTokenCharSpans(encoding));
     } finally {
-      native_.deleteEncoding(encoding);
+      library.deleteEncoding(encoding);
     }
   }
 
