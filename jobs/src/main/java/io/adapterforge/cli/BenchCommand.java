@@ -135,6 +135,14 @@ final class BenchCommand implements Runnable {
     }
 
     /**
+     * This JVM's flags for the job's second run, less a class-data archive being written at exit
+     * (the launcher's first run of a command after a build): that file is this JVM's to write.
+     */
+    static List<String> freshJvmFlags(List<String> flags) {
+      return flags.stream().filter(flag -> !flag.startsWith("-XX:ArchiveClassesAtExit=")).toList();
+    }
+
+    /**
      * Runs {@code bench prepare --job-only} in a new JVM with this one's flags, class path and
      * config options; its progress goes to this process's stderr.
      */
@@ -142,7 +150,7 @@ final class BenchCommand implements Runnable {
         throws IOException, InterruptedException {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+      command.addAll(freshJvmFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
       command.add(AdapterforgeCli.class.getName());

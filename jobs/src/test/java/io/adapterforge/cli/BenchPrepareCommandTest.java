@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,5 +30,23 @@ class BenchPrepareCommandTest {
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
     assertThat(result.err()).contains("--job-only, --corpus and --output go together");
+  }
+
+  @Test
+  void theSecondRunMapsTheClassDataArchiveButNeverWritesThisRunsOne() {
+    List<String> flags =
+        List.of(
+            "-Xmx2g",
+            "-XX:+UseParallelGC",
+            "-XX:ArchiveClassesAtExit=/work/jobs/target/cds/bench-prepare.jsa.41.tmp",
+            "-XX:SharedArchiveFile=/work/jobs/target/cds/other.jsa",
+            "-Xlog:cds=off,cds+dynamic=off");
+
+    assertThat(BenchCommand.Prepare.freshJvmFlags(flags))
+        .containsExactly(
+            "-Xmx2g",
+            "-XX:+UseParallelGC",
+            "-XX:SharedArchiveFile=/work/jobs/target/cds/other.jsa",
+            "-Xlog:cds=off,cds+dynamic=off");
   }
 }

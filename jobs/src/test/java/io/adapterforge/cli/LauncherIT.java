@@ -54,6 +54,45 @@ class LauncherIT {
   }
 
   @Test
+  void aCommandsFirstSuccessfulRunWritesTheClassDataArchiveLaterRunsMap() throws Exception {
+    Path archives = temp.resolve("cds");
+    String dir = archives.toString();
+    String classLoading = "-Xlog:class+load=info";
+
+    Run failed = launch(Map.of("ADAPTERFORGE_CDS_DIR", dir), "config", "show", "--set", "x.y=1");
+    assertThat(failed.exitCode).as(failed.output).isEqualTo(2);
+    assertThat(archives).isEmptyDirectory();
+
+    Run first = launch(Map.of("ADAPTERFORGE_CDS_DIR", dir), "config", "show");
+    assertThat(first.exitCode).as(first.output).isZero();
+    assertThat(first.output).contains("also writes a class-data archive");
+    try (Stream<Path> files = Files.list(archives)) {
+      assertThat(files).containsExactly(archives.resolve("config-show.jsa"));
+    }
+
+    Run second =
+        launch(
+            Map.of("ADAPTERFORGE_CDS_DIR", dir, "ADAPTERFORGE_JAVA_OPTS", classLoading),
+            "config",
+            "show");
+    assertThat(second.exitCode).as(second.output).isZero();
+    assertThat(second.output)
+        .contains("io.adapterforge.cli.AdapterforgeCli source: shared objects file (top)")
+        .doesNotContain("also writes a class-data archive");
+
+    Run off =
+        launch(
+            Map.of(
+                "ADAPTERFORGE_CDS_DIR", dir,
+                "ADAPTERFORGE_CDS", "off",
+                "ADAPTERFORGE_JAVA_OPTS", classLoading),
+            "config",
+            "show");
+    assertThat(off.exitCode).as(off.output).isZero();
+    assertThat(off.output).doesNotContain("shared objects file (top)");
+  }
+
+  @Test
   void benchPrepareMeasuresTheCeilingBetweenTwoRunsOfTheJob() throws Exception {
     Run run =
         launch(
