@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +72,17 @@ public final class StandaloneCluster {
       }
       ClusterState.delete(dir);
     }
-    List<ClusterProcess> started = new ArrayList<>();
+    List<ClusterProcess> started = Collections.synchronizedList(new ArrayList<>());
+    // A start that is itself stopped (SIGTERM, Ctrl-C) ends what it started: until the cluster is
+    // ready nothing else knows of those JVMs.
+    Thread interrupted =
+        new Thread(
+            () -> {
+              stopProcesses(List.copyOf(started));
+              ClusterState.delete(dir);
+            },
+            "cluster-start-interrupted");
+    Runtime.getRuntime().addShutdownHook(interrupted);
     try {
       Path sparkHome = prepareSparkHome(dir, jars);
       Path logs = Files.createDirectories(dir.resolve("logs"));
@@ -131,19 +142,29 @@ public final class StandaloneCluster {
       }
       ClusterState state =
           new ClusterState(
-              masterUrl, webUiUrl, sparkHome.toString(), config.gpusPerWorker(), started);
+              masterUrl,
+              webUiUrl,
+              sparkHome.toString(),
+              config.gpusPerWorker(),
+              List.copyOf(started));
       state.write(dir);
       awaitWorkers(state, config.workers());
       progress.accept(
           "Cluster ready: " + config.workers() + " workers registered with " + masterUrl);
       return state;
     } catch (IOException | RuntimeException e) {
-      stopProcesses(started);
+      stopProcesses(List.copyOf(started));
       ClusterState.delete(dir);
       if (e instanceof ClusterException clusterException) {
         throw clusterException;
       }
       throw new ClusterException("Cannot start the cluster in " + dir + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(interrupted);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook runs (or ran): the JVM is exiting before the cluster was ready.
+      }
     }
   }
 
@@ -335,7 +356,7 @@ public final class StandaloneCluster {
   private static List<Long> stopProcesses(List<ClusterProcess> processes) {
     // Workers (and the executors they spawned) first, the master last.
     List<ClusterProcess> order = new ArrayList<>(processes);
-    java.util.Collections.reverse(order);
+    Collections.reverse(order);
     List<ProcessHandle> handles = new ArrayList<>();
     for (ClusterProcess process : order) {
       process

@@ -9,7 +9,9 @@ import io.adapterforge.cluster.ClusterProcess;
 import io.adapterforge.cluster.ClusterState;
 import io.adapterforge.testing.RealTokenizers;
 import io.adapterforge.tokenizer.KnownTokenizer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -184,6 +187,64 @@ class LauncherIT {
     }
     Run after = launch(concat(new String[] {"cluster", "status"}, conf));
     assertThat(after.exitCode).isEqualTo(1);
+  }
+
+  @Test
+  void aClusterStartStoppedHalfwayEndsTheJvmsItStarted() throws Exception {
+    Path dir = temp.resolve("halfway");
+    int masterPort = freePort();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                ROOT.resolve("adapterforge").toString(),
+                "cluster",
+                "start",
+                "--workers",
+                "1",
+                "--set",
+                "cluster.dir=" + dir,
+                "--set",
+                "cluster.master-port=" + masterPort,
+                "--set",
+                "cluster.master-web-ui-port=" + freePort(),
+                "--set",
+                "cluster.memory-per-worker=1g")
+            .directory(temp.toFile())
+            .redirectErrorStream(true);
+    builder.environment().put("ADAPTERFORGE_NO_BUILD", "1");
+    Process start = builder.start();
+    StringBuilder output = new StringBuilder();
+    CompletableFuture<Boolean> starting =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (BufferedReader reader =
+                  new BufferedReader(
+                      new InputStreamReader(start.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                  output.append(line).append('\n');
+                  if (line.startsWith("Starting master")) {
+                    return true;
+                  }
+                }
+                return false;
+              } catch (IOException e) {
+                return false;
+              }
+            });
+    try {
+      assertThat(starting.get(2, TimeUnit.MINUTES)).as(output.toString()).isTrue();
+      start.destroy(); // SIGTERM, as a scheduler stopping the task would send
+      assertThat(start.waitFor(1, TimeUnit.MINUTES)).as("the launcher ends").isTrue();
+    } finally {
+      start.destroyForcibly();
+    }
+
+    List<ProcessHandle> left =
+        ProcessHandle.allProcesses()
+            .filter(p -> p.info().commandLine().orElse("").contains(dir.toString()))
+            .toList();
+    left.forEach(ProcessHandle::destroyForcibly);
+    assertThat(left).as("JVMs of the halfway cluster still running").isEmpty();
+    assertThat(ClusterState.read(dir)).isEmpty();
   }
 
   private Run launch(String... args) throws IOException, InterruptedException {
