@@ -41,19 +41,28 @@ class LauncherIT {
   }
 
   @Test
-  void runsTheParallelCollectorUnlessJavaOptsNameAnother() throws Exception {
+  void runsTheParallelCollectorAndTheJitFlagsUnlessJavaOptsSayOtherwise() throws Exception {
     Run byDefault =
         launch(Map.of("ADAPTERFORGE_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), "--version");
     Run named =
         launch(
-            Map.of("ADAPTERFORGE_JAVA_OPTS", "-XX:+UseSerialGC -XX:+PrintCommandLineFlags"),
+            Map.of(
+                "ADAPTERFORGE_JAVA_OPTS",
+                "-XX:+UseSerialGC -XX:FreqInlineSize=325 -XX:+PrintCommandLineFlags"),
             "--version");
 
     assertThat(byDefault.exitCode).as(byDefault.output).isZero();
-    assertThat(byDefault.output).contains("-XX:+UseParallelGC");
+    assertThat(byDefault.output)
+        .contains(
+            "-XX:+UseParallelGC",
+            "-XX:Tier4InvocationThreshold=15000",
+            "-XX:FreqInlineSize=100",
+            "-XX:InlineSmallCode=1000");
     // Two collectors would stop the JVM ("Conflicting collector combinations").
     assertThat(named.exitCode).as(named.output).isZero();
-    assertThat(named.output).contains("-XX:+UseSerialGC").doesNotContain("UseParallelGC");
+    assertThat(named.output)
+        .contains("-XX:+UseSerialGC", "-XX:FreqInlineSize=325")
+        .doesNotContain("UseParallelGC", "-XX:FreqInlineSize=100");
   }
 
   @Test
