@@ -73,15 +73,14 @@ public final class StandaloneCluster {
       ClusterState.delete(dir);
     }
     List<ClusterProcess> started = Collections.synchronizedList(new ArrayList<>());
+    Runnable abandon =
+        () -> {
+          stopProcesses(List.copyOf(started));
+          ClusterState.delete(dir);
+        };
     // A start that is itself stopped (SIGTERM, Ctrl-C) ends what it started: until the cluster is
     // ready nothing else knows of those JVMs.
-    Thread interrupted =
-        new Thread(
-            () -> {
-              stopProcesses(List.copyOf(started));
-              ClusterState.delete(dir);
-            },
-            "cluster-start-interrupted");
+    Thread interrupted = new Thread(abandon, "cluster-start-interrupted");
     Runtime.getRuntime().addShutdownHook(interrupted);
     try {
       Path sparkHome = prepareSparkHome(dir, jars);
@@ -153,8 +152,7 @@ public final class StandaloneCluster {
           "Cluster ready: " + config.workers() + " workers registered with " + masterUrl);
       return state;
     } catch (IOException | RuntimeException e) {
-      stopProcesses(List.copyOf(started));
-      ClusterState.delete(dir);
+      abandon.run();
       if (e instanceof ClusterException clusterException) {
         throw clusterException;
       }
